@@ -1,0 +1,272 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_session_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+class Localized(models.Model):
+    """Swedish is the main text; `<field>_en` holds the English one where organisers wrote it."""
+
+    class Meta:
+        abstract = True
+
+    def localized(self, field, language=None):
+        language = language or translation.get_language() or "sv"
+        if language.startswith("en"):
+            english = getattr(self, f"{field}_en", "")
+            if english:
+                return english
+        return getattr(self, field)
+
+
+class Conference(Localized):
+    class WaitlistMode(models.TextChoices):
+        CONFIRM = "confirm", _("Confirm the next person at once")
+        OFFER = "offer", _("Offer the seat to the next person for a limited time")
+
+    slug = models.SlugField(_("address name"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
+    tagline_en = models.CharField(_("tagline (English)"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Stockholm")
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    registration_opens = models.DateTimeField(
+        _("registration opens"), null=True, blank=True, help_text=_("Blank: open at once.")
+    )
+    registration_closes = models.DateField(
+        _("last day to register"),
+        null=True,
+        blank=True,
+        help_text=_("Registration closes at the end of this day in the conference's time zone."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("seats"), null=True, blank=True, help_text=_("Blank: no limit.")
+    )
+    waitlist_mode = models.CharField(
+        _("when a seat frees up"),
+        max_length=10,
+        choices=WaitlistMode.choices,
+        default=WaitlistMode.CONFIRM,
+    )
+    offer_hours = models.PositiveIntegerField(_("hours to accept an offered seat"), default=48)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organisers"),
+        related_name="organised_conferences",
+        blank=True,
+    )
+    programme_changed_at = models.DateTimeField(_("programme changed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conference")
+        verbose_name_plural = _("conferences")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="conference_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conference:detail", kwargs={"slug": self.slug})
+
+
+class Room(Localized):
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("conference")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    capacity = models.PositiveIntegerField(_("seats"), null=True, blank=True)
+    notes = models.CharField(_("floor and notes"), max_length=200, blank=True)
+    step_free = models.BooleanField(_("step-free access"), default=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "name"], name="room_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Track(Localized):
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="tracks", verbose_name=_("conference")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#2b6cb0",
+        help_text=_("A hex colour such as #2b6cb0."),
+    )
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "name"], name="track_name_unique"),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="track_colour_hex"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Speaker(Localized):
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="speakers", verbose_name=_("conference")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title or role"), max_length=200, blank=True)
+    title_en = models.CharField(_("title or role (English)"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    bio = models.TextField(_("short bio"), blank=True)
+    bio_en = models.TextField(_("short bio (English)"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Session(Localized):
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", _("Plenary")
+        KEYNOTE = "keynote", _("Keynote")
+        SEMINAR = "seminar", _("Seminar")
+        WORKSHOP = "workshop", _("Workshop")
+        PANEL = "panel", _("Panel")
+        BREAK = "break", _("Break")
+        MEAL = "meal", _("Meal")
+        NETWORKING = "networking", _("Networking")
+
+    class Language(models.TextChoices):
+        SV = "sv", _("Swedish")
+        EN = "en", _("English")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("conference")
+    )
+    code = models.CharField(
+        _("code"), max_length=8, default=new_session_code, editable=False, unique=True
+    )
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    title = models.CharField(_("title"), max_length=250)
+    title_en = models.CharField(_("title (English)"), max_length=250, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SEMINAR)
+    abstract = models.TextField(_("abstract"), blank=True)
+    abstract_en = models.TextField(_("abstract (English)"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.SV
+    )
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        null=True,
+        blank=True,
+        verbose_name=_("room"),
+    )
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+        null=True,
+        blank=True,
+        verbose_name=_("theme"),
+    )
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    speakers = models.ManyToManyField(
+        Speaker, related_name="sessions", blank=True, verbose_name=_("speakers")
+    )
+    capacity = models.PositiveIntegerField(
+        _("seats"),
+        null=True,
+        blank=True,
+        help_text=_("Blank: the room's seats, or no limit when there is no room."),
+    )
+    requires_signup = models.BooleanField(
+        _("sign-up required"),
+        default=False,
+        help_text=_("Attendees choose this session when they register (workshops)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
+    )
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["start", "room__position", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["conference", "start"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "conference:session", kwargs={"slug": self.conference.slug, "code": self.code}
+        )
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def seats(self):
+        """The seat cap: the session's own, else the room's; None means no limit."""
+        if self.capacity is not None:
+            return self.capacity
+        if self.room_id is not None and self.room.capacity is not None:
+            return self.room.capacity
+        return None

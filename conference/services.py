@@ -1,0 +1,178 @@
+"""Writes to the programme. Every rule that keeps a programme sane is checked here, under a lock
+on the conference row, and the database backs the room rule with a constraint of its own."""
+
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from .errors import ProgrammeError
+from .models import Conference, Session, Speaker
+
+# Changing any of these moves the session in attendees' calendars, so the iCal SEQUENCE moves too.
+SCHEDULE_FIELDS = ("start", "end", "room_id", "status", "title", "title_en")
+
+
+def _local(moment):
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def session_check_rules(*, session: Session, speakers=None) -> None:
+    """Raise ProgrammeError for the first rule `session` (saved or not) breaks."""
+    conference = session.conference
+    if session.start is None or session.end is None:
+        return
+    if session.end <= session.start:
+        raise ProgrammeError(
+            "session_ends_before_start", _("A session must end after it starts."), "end"
+        )
+    if session.start < conference.start or session.end > conference.end:
+        raise ProgrammeError(
+            "session_outside_conference",
+            _("The session must lie within the conference, %(start)s to %(end)s.")
+            % {"start": _local(conference.start), "end": _local(conference.end)},
+            "start",
+        )
+    if session.room_id is not None and session.room.conference_id != conference.id:
+        raise ProgrammeError("room_not_in_conference", _("Pick a room of this conference."), "room")
+    if session.track_id is not None and session.track.conference_id != conference.id:
+        raise ProgrammeError(
+            "track_not_in_conference", _("Pick a theme of this conference."), "track"
+        )
+    if session.status == Session.Status.CANCELLED:
+        return
+    overlapping = (
+        Session.objects.filter(
+            conference=conference, start__lt=session.end, end__gt=session.start
+        )
+        .exclude(status=Session.Status.CANCELLED)
+        .exclude(pk=session.pk)
+    )
+    if session.room_id is not None:
+        clash = overlapping.filter(room_id=session.room_id).order_by("start").first()
+        if clash is not None:
+            raise ProgrammeError(
+                "room_busy",
+                _("%(room)s is already booked for “%(other)s” at %(time)s.")
+                % {"room": session.room.name, "other": clash.title, "time": _local(clash.start)},
+                "room",
+            )
+    for speaker in speakers or ():
+        if speaker.conference_id != conference.id:
+            raise ProgrammeError(
+                "speaker_not_in_conference", _("Pick speakers of this conference."), "speakers"
+            )
+        clash = overlapping.filter(speakers=speaker).order_by("start").first()
+        if clash is not None:
+            raise ProgrammeError(
+                "speaker_busy",
+                _("%(speaker)s already speaks in “%(other)s” at %(time)s.")
+                % {"speaker": speaker.name, "other": clash.title, "time": _local(clash.start)},
+                "speakers",
+            )
+
+
+def conference_touch(*, conference: Conference) -> None:
+    """Mark the programme as changed, so exports and feeds answer with fresh content."""
+    now = timezone.now()
+    Conference.objects.filter(pk=conference.pk).update(programme_changed_at=now)
+    conference.programme_changed_at = now
+
+
+def session_save(*, session: Session, speakers=None) -> Session:
+    """Create or update `session` (and its speakers when given) after checking every rule.
+
+    Locks the conference row, so two organisers editing at once cannot both pass the checks.
+    The iCal revision (`sequence`) moves when the time, room, title or status changes.
+    """
+    with transaction.atomic():
+        Conference.objects.select_for_update().get(pk=session.conference_id)
+        if speakers is None and session.pk:
+            speakers = list(session.speakers.all())
+        speakers = list(speakers or [])
+        session_check_rules(session=session, speakers=speakers)
+        if session.pk:
+            before = Session.objects.filter(pk=session.pk).values(*SCHEDULE_FIELDS).first()
+            if before and any(before[f] != getattr(session, f) for f in SCHEDULE_FIELDS):
+                session.sequence += 1
+        try:
+            with transaction.atomic():
+                session.save()
+        except IntegrityError as exc:
+            raise ProgrammeError(
+                "room_busy", _("The room is already booked at that time."), "room"
+            ) from exc
+        session.speakers.set(speakers)
+        conference_touch(conference=session.conference)
+    return session
+
+
+def session_create(*, conference: Conference, speakers=(), **fields) -> Session:
+    return session_save(session=Session(conference=conference, **fields), speakers=speakers)
+
+
+def session_cancel(*, session: Session) -> Session:
+    session.status = Session.Status.CANCELLED
+    return session_save(session=session)
+
+
+def session_delete(*, session: Session) -> None:
+    with transaction.atomic():
+        conference = session.conference
+        session.delete()
+        conference_touch(conference=conference)
+
+
+def session_duplicate(*, session: Session) -> Session:
+    """Copy a session without its room, so the copy can be placed without clashing."""
+    copy = Session(
+        conference=session.conference,
+        title=_("%(title)s (copy)") % {"title": session.title},
+        title_en=f"{session.title_en} (copy)" if session.title_en else "",
+        kind=session.kind,
+        abstract=session.abstract,
+        abstract_en=session.abstract_en,
+        description=session.description,
+        description_en=session.description_en,
+        language=session.language,
+        track=session.track,
+        start=session.start,
+        end=session.end,
+        capacity=session.capacity,
+        requires_signup=session.requires_signup,
+    )
+    return session_save(session=copy, speakers=[])
+
+
+def conference_clashes(*, conference: Conference) -> list[str]:
+    """Warnings for the organiser: speakers in two places and rooms booked twice."""
+    sessions = list(
+        conference.sessions.exclude(status=Session.Status.CANCELLED)
+        .select_related("room")
+        .prefetch_related("speakers")
+        .order_by("start")
+    )
+    warnings = []
+    for i, a in enumerate(sessions):
+        for b in sessions[i + 1 :]:
+            if b.start >= a.end:
+                break
+            if a.room_id and a.room_id == b.room_id:
+                warnings.append(
+                    _("%(room)s: “%(a)s” and “%(b)s” overlap.")
+                    % {"room": a.room.name, "a": a.title, "b": b.title}
+                )
+            a_speakers = {s.pk for s in a.speakers.all()}
+            for speaker in b.speakers.all():
+                if speaker.pk in a_speakers:
+                    warnings.append(
+                        _("%(speaker)s is in both “%(a)s” and “%(b)s”.")
+                        % {"speaker": speaker.name, "a": a.title, "b": b.title}
+                    )
+    return warnings
+
+
+def speaker_create(*, conference: Conference, **fields) -> Speaker:
+    speaker = Speaker.objects.create(conference=conference, **fields)
+    conference_touch(conference=conference)
+    return speaker
+

@@ -1,0 +1,152 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from conference.models import Conference, Session
+
+
+def new_manage_token():
+    return secrets.token_urlsafe(32)
+
+
+class Sector(models.TextChoices):
+    NONPROFIT = "nonprofit", _("Non-profit")
+    PUBLIC = "public", _("Public sector")
+    PRIVATE = "private", _("Private sector")
+    ACADEMIA = "academia", _("Academia")
+    OTHER = "other", _("Individual or other")
+
+
+class Diet(models.TextChoices):
+    VEGETARIAN = "vegetarian", _("Vegetarian")
+    VEGAN = "vegan", _("Vegan")
+    GLUTEN_FREE = "gluten_free", _("Gluten-free")
+    LACTOSE_FREE = "lactose_free", _("Lactose-free")
+    NUT_ALLERGY = "nut_allergy", _("Nut allergy")
+    HALAL = "halal", _("Halal")
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("On the waiting list")
+        OFFERED = "offered", _("Offered a seat")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    conference = models.ForeignKey(
+        Conference,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("conference"),
+    )
+    manage_token = models.CharField(
+        max_length=64, unique=True, default=new_manage_token, editable=False
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    sector = models.CharField(_("sector"), max_length=12, choices=Sector.choices)
+    diets = models.JSONField(_("dietary needs"), default=list, blank=True)
+    diet_other = models.CharField(_("other dietary needs"), max_length=300, blank=True)
+    accessibility = models.CharField(_("accessibility needs"), max_length=500, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=2, choices=settings.LANGUAGES, default="sv"
+    )
+    meals = models.ManyToManyField(
+        Session,
+        related_name="meal_registrations",
+        blank=True,
+        verbose_name=_("meals"),
+        limit_choices_to={"kind": Session.Kind.MEAL},
+    )
+    public_listing = models.BooleanField(_("show me on the participant list"), default=False)
+    consented_at = models.DateTimeField(_("accepted the privacy notice"))
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "conference", Lower("email"), name="registration_one_per_email"
+            ),
+        ]
+        indexes = [models.Index(fields=["conference", "status", "waiting_since"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.conference})"
+
+
+class Signup(models.Model):
+    """A registration's place in one session that requires sign-up."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("On the waiting list")
+        OFFERED = "offered", _("Offered a seat")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="signups"
+    )
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="signups")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
+    )
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("workshop place")
+        verbose_name_plural = _("workshop places")
+        ordering = ["session__start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "session"], name="signup_once"),
+        ]
+        indexes = [models.Index(fields=["session", "status", "waiting_since"])]
+
+    def __str__(self):
+        return f"{self.registration.name}: {self.session}"
+
+
+class AuditEntry(models.Model):
+    """Who changed what on a registration, and when. Kept when the person's data is deleted."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="+")
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    actor_label = models.CharField(max_length=100, blank=True)
+    action = models.CharField(max_length=40)
+    details = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
