@@ -43,7 +43,12 @@ class Registration(models.Model):
         related_name="registrations",
         verbose_name=_("conference"),
     )
+    # The private self-service link; a separate token for the calendar feed, which calendar apps
+    # store and may leak, so that a leaked feed address cannot change or cancel a registration.
     manage_token = models.CharField(
+        max_length=64, unique=True, default=new_manage_token, editable=False
+    )
+    calendar_token = models.CharField(
         max_length=64, unique=True, default=new_manage_token, editable=False
     )
     status = models.CharField(
