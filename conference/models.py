@@ -2,6 +2,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -9,6 +10,30 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+RESERVED_SLUGS = {
+    "admin",
+    "api",
+    "en",
+    "sv",
+    "door",
+    "organiser",
+    "r",
+    "agenda",
+    "i18n",
+    "static",
+    "media",
+}
+
+
+def validate_slug_not_reserved(value):
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(value)s” is used by Samla itself; pick another address name."),
+            code="reserved",
+            params={"value": value},
+        )
 
 
 def new_session_code():
@@ -35,7 +60,9 @@ class Conference(Localized):
         CONFIRM = "confirm", _("Confirm the next person at once")
         OFFER = "offer", _("Offer the seat to the next person for a limited time")
 
-    slug = models.SlugField(_("address name"), max_length=60, unique=True)
+    slug = models.SlugField(
+        _("address name"), max_length=60, unique=True, validators=[validate_slug_not_reserved]
+    )
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     tagline = models.CharField(_("tagline"), max_length=300, blank=True)
@@ -246,7 +273,9 @@ class Session(Localized):
         verbose_name_plural = _("sessions")
         ordering = ["start", "room__position", "title"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="session_ends_after_start"
+            ),
         ]
         indexes = [models.Index(fields=["conference", "start"])]
 

@@ -101,6 +101,8 @@ def programme_get(*, conference: Conference, include_cancelled: bool = True) -> 
     rooms = list(Room.objects.filter(conference=conference))
     tracks = list(Track.objects.filter(conference=conference))
     sessions = list(session_queryset(conference))
+    for session in sessions:
+        session.conference = conference
     if not include_cancelled:
         sessions = [s for s in sessions if not s.is_cancelled]
     speakers_by_pk: dict[int, Speaker] = {}
@@ -125,7 +127,7 @@ def speakers_for(*, conference: Conference) -> list[Speaker]:
         Speaker.objects.filter(conference=conference).prefetch_related(
             Prefetch(
                 "sessions",
-                queryset=Session.objects.select_related("room").order_by("start"),
+                queryset=Session.objects.select_related("room", "conference").order_by("start"),
                 to_attr="programme_sessions",
             )
         )

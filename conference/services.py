@@ -41,9 +41,7 @@ def session_check_rules(*, session: Session, speakers=None) -> None:
     if session.status == Session.Status.CANCELLED:
         return
     overlapping = (
-        Session.objects.filter(
-            conference=conference, start__lt=session.end, end__gt=session.start
-        )
+        Session.objects.filter(conference=conference, start__lt=session.end, end__gt=session.start)
         .exclude(status=Session.Status.CANCELLED)
         .exclude(pk=session.pk)
     )
@@ -175,4 +173,3 @@ def speaker_create(*, conference: Conference, **fields) -> Speaker:
     speaker = Speaker.objects.create(conference=conference, **fields)
     conference_touch(conference=conference)
     return speaker
-

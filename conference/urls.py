@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "conference"
-urlpatterns = []
+urlpatterns = [
+    path("", views.conference_list, name="list"),
+    path("organiser/<slug:slug>/grid/", views.organiser_grid, name="organiser-grid"),
+    path("<slug:slug>/", views.conference_detail, name="detail"),
+    path("<slug:slug>/speakers/", views.speaker_list, name="speakers"),
+    path("<slug:slug>/sessions/<str:code>/", views.session_detail, name="session"),
+]

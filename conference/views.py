@@ -1,5 +1,65 @@
-from django.shortcuts import render
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from .models import Session
+from .selectors import (
+    conference_get_published,
+    conference_list_published,
+    conferences_for_user,
+    programme_get,
+    speakers_for,
+)
 
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def conference_list(request):
+    return render(
+        request, "conference/list.html", {"conferences": list(conference_list_published())}
+    )
+
+
+def _render_in_zone(request, conference, template, context):
+    # Times show in the conference's own zone, whatever the server's.
+    with timezone.override(conference.time_zone):
+        return render(request, template, {"conference": conference, **context})
+
+
+def conference_detail(request, slug):
+    conference = conference_get_published(slug=slug)
+    with timezone.override(conference.time_zone):
+        programme = programme_get(conference=conference)
+    return _render_in_zone(request, conference, "conference/detail.html", {"programme": programme})
+
+
+def session_detail(request, slug, code):
+    conference = conference_get_published(slug=slug)
+    session = get_object_or_404(
+        Session.objects.select_related("room", "track").prefetch_related("speakers"),
+        conference=conference,
+        code=code,
+    )
+    return _render_in_zone(request, conference, "conference/session.html", {"session": session})
+
+
+def speaker_list(request, slug):
+    conference = conference_get_published(slug=slug)
+    return _render_in_zone(
+        request,
+        conference,
+        "conference/speakers.html",
+        {"speakers": speakers_for(conference=conference)},
+    )
+
+
+@staff_member_required
+def organiser_grid(request, slug):
+    conference = get_object_or_404(conferences_for_user(request.user), slug=slug)
+    with timezone.override(conference.time_zone):
+        programme = programme_get(conference=conference)
+    return _render_in_zone(
+        request, conference, "conference/organiser_grid.html", {"programme": programme}
+    )

@@ -1,0 +1,29 @@
+from django import template
+from django.utils import formats, timezone
+
+register = template.Library()
+
+
+@register.filter
+def loc(obj, field):
+    """{{ session|loc:"title" }}: the text in the active language, Swedish when no English."""
+    return obj.localized(field)
+
+
+@register.filter
+def span(start, end):
+    """A time span in the active language's format: "12.00–13.30"."""
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    return f"{formats.time_format(start)}–{formats.time_format(end)}"
+
+
+@register.filter
+def daterange(start, end):
+    """ "16–17 mars 2017", "9 mars 2018" or "30 mars – 2 april 2027"."""
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    if start.date() == end.date():
+        return formats.date_format(start, "DATE_FORMAT")
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{formats.date_format(end, 'DATE_FORMAT')}"
+    first = formats.date_format(start, "MONTH_DAY_FORMAT")
+    return f"{first} – {formats.date_format(end, 'DATE_FORMAT')}"
