@@ -63,7 +63,9 @@ class _Schedule:
         self.sessions = [s for s in programme.sessions if not s.is_cancelled]
         self.no_room = _("Whole venue")
         self.no_room_guid = str(stable_uuid(self.conference.slug, "rooms", "none"))
-        self.room_guids = {r.pk: str(stable_uuid(self.conference.slug, "rooms", r.pk)) for r in programme.rooms}
+        self.room_guids = {
+            r.pk: str(stable_uuid(self.conference.slug, "rooms", r.pk)) for r in programme.rooms
+        }
 
     def room_name(self, session) -> str:
         return session.room.localized("name") if session.room_id else self.no_room

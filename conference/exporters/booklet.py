@@ -1,0 +1,229 @@
+"""The printed programme booklet (PDF, WeasyPrint): cover, practical information, contents with
+page numbers, the programme day by day with a grid of parallel rooms, every session with a QR code
+to its page, and a speaker index.
+
+Rendered bytes are kept under MEDIA_ROOT/booklets/, one file per programme version, language
+and paper size, so every web worker and the Celery worker share them.
+"""
+
+import functools
+import os
+import tempfile
+from pathlib import Path
+from urllib.parse import quote_plus
+
+import qrcode
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+
+from . import conference_url, session_url_maker
+
+SIZES = {"a5": "A5", "a4": "A4"}
+# Above this many sessions the booklet renders in the background (Celery) and the request is
+# told to come back; below it, rendering in the request is quicker than a round trip.
+SYNC_LIMIT = getattr(settings, "BOOKLET_SYNC_LIMIT", 200)
+RETRY_SECONDS = 10
+PENDING_SECONDS = 300
+
+
+@functools.lru_cache(maxsize=4096)
+def qr_path(url: str) -> tuple[str, int]:
+    """An SVG path of the QR code of `url` and its width in modules.
+
+    The mask is fixed: trying all eight for the best one triples the time and makes no
+    difference to a phone camera. Adjacent dark modules are merged into one rectangle per run.
+    """
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=0
+    )
+    code.add_data(url)
+    code.make(fit=True)
+    parts = []
+    for y, row in enumerate(code.modules):
+        x, n = 0, len(row)
+        while x < n:
+            if row[x]:
+                start = x
+                while x < n and row[x]:
+                    x += 1
+                parts.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+            else:
+                x += 1
+    return "".join(parts), len(code.modules)
+
+
+def _time(moment) -> str:
+    return formats.time_format(timezone.localtime(moment), "H.i" if _sv() else "H:i")
+
+
+def _sv() -> bool:
+    return not (translation.get_language() or "sv").startswith("en")
+
+
+class Booklet:
+    content_type = "application/pdf"
+
+    def __init__(self, *, size="a5"):
+        self.size = size
+
+    def filename(self, conference) -> str:
+        language = "en" if not _sv() else "sv"
+        return f"{conference.slug}-programme-{language}-{self.size}.pdf"
+
+    def html(self, programme) -> str:
+        conference = programme.conference
+        url_for = session_url_maker(conference)
+        anchors = {}
+        days = []
+        for day in programme.days:
+            entries = []
+            for s in day.sessions:
+                anchors[s.pk] = f"s-{s.code}"
+                url = url_for(s.code)
+                path, modules = qr_path(url)
+                entries.append(
+                    {
+                        "anchor": anchors[s.pk],
+                        "title": s.localized("title"),
+                        "start": _time(s.start),
+                        "end": _time(s.end),
+                        "start_at": s.start,
+                        "room": s.room.localized("name") if s.room_id else "",
+                        "room_id": s.room_id,
+                        "kind": s.get_kind_display(),
+                        "track": s.track.localized("name") if s.track_id else "",
+                        "colour": s.track.colour if s.track_id else "",
+                        "speakers": [
+                            {"name": p.name, "organisation": p.organisation, "anchor": f"p-{p.pk}"}
+                            for p in s.speakers.all()
+                        ],
+                        "abstract": s.localized("abstract"),
+                        "cancelled": s.is_cancelled,
+                        "signup": s.requires_signup,
+                        "url": url,
+                        "qr": path,
+                        "qr_size": modules,
+                    }
+                )
+            days.append(
+                {
+                    "anchor": f"d-{day.date.isoformat()}",
+                    "date": day.date,
+                    "rooms": [r.localized("name") for r in day.rooms],
+                    "grid": _grid(day, entries) if day.is_parallel else None,
+                    "sessions": entries,
+                }
+            )
+        speakers = [
+            {
+                "anchor": f"p-{p.pk}",
+                "name": p.name,
+                "title": p.localized("title"),
+                "organisation": p.organisation,
+                "bio": p.localized("bio"),
+                "sessions": [
+                    {"title": s.localized("title"), "anchor": anchors[s.pk]}
+                    for s in p.programme_sessions
+                    if s.pk in anchors
+                ],
+            }
+            for p in programme.speakers
+        ]
+        address = ", ".join(
+            x for x in (conference.venue_name, conference.venue_address, conference.city) if x
+        )
+        return render_to_string(
+            "conference/booklet/booklet.html",
+            {
+                "conference": conference,
+                "name": conference.localized("name"),
+                "tagline": conference.localized("tagline"),
+                "description": conference.localized("description"),
+                "start": timezone.localtime(conference.start),
+                "end": timezone.localtime(conference.end),
+                "start_time": _time(conference.start),
+                "end_time": _time(conference.end),
+                "address": address,
+                "map_url": "https://www.openstreetmap.org/search?query=" + quote_plus(address)
+                if address
+                else "",
+                "website": conference_url(conference),
+                "days": days,
+                "speakers": speakers,
+                "page_size": SIZES[self.size],
+                "a4": self.size == "a4",
+                "rooms": programme.rooms,
+            },
+        )
+
+    def render(self, programme) -> bytes:
+        from weasyprint import HTML
+
+        return HTML(string=self.html(programme), base_url=settings.SITE_URL).write_pdf()
+
+
+def _grid(day, entries):
+    """Rows of the parallel-rooms table: (time, [cell per room]) or (time, shared entry)."""
+    columns = {room.pk: i for i, room in enumerate(day.rooms)}
+    rows: dict = {}
+    for entry in entries:
+        row = rows.setdefault(entry["start_at"], {"time": entry["start"], "cells": None, "all": []})
+        if entry["room_id"] in columns:
+            if row["cells"] is None:
+                row["cells"] = [[] for _ in columns]
+            row["cells"][columns[entry["room_id"]]].append(entry)
+        else:
+            row["all"].append(entry)
+    return [rows[key] for key in sorted(rows)]
+
+
+def _directory() -> Path:
+    return Path(settings.MEDIA_ROOT) / "booklets"
+
+
+def _path(etag) -> Path:
+    return _directory() / f"{etag}.pdf"
+
+
+def booklet_cached(etag) -> bytes | None:
+    try:
+        return _path(etag).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def booklet_build(*, conference, language, size, etag) -> bytes:
+    """Render the booklet now and keep it; removes this conference's older versions."""
+    from conference.selectors import programme_get
+
+    with translation.override(language), timezone.override(conference.time_zone):
+        programme = programme_get(conference=conference)
+        body = Booklet(size=size).render(programme)
+    directory = _directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    # Write then rename, so a reader in another worker never sees half a file.
+    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    with os.fdopen(fd, "wb") as out:
+        out.write(body)
+    os.replace(tmp, _path(etag))
+    marker = directory / f"conference-{conference.pk}-{language}-{size}.txt"
+    try:
+        previous = marker.read_text().strip()
+    except FileNotFoundError:
+        previous = ""
+    marker.write_text(etag)
+    if previous and previous != etag:
+        _path(previous).unlink(missing_ok=True)
+    return body
+
+
+def booklet_queue(*, conference, language, size, etag) -> bytes | None:
+    """Queue a background render once per version; the bytes if it is already there (eager)."""
+    if cache.add(f"booklet-pending:{etag}", 1, PENDING_SECONDS):
+        from .tasks import booklet_render
+
+        transaction.on_commit(lambda: booklet_render.delay(conference.pk, language, size, etag))
+    return booklet_cached(etag)

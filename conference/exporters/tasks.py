@@ -1,0 +1,18 @@
+"""Background work for exports. Imported by ConferenceConfig.ready(), so Celery workers know it."""
+
+from celery import shared_task
+from django.core.cache import cache
+
+
+@shared_task
+def booklet_render(conference_id, language, size, etag):
+    from conference.models import Conference
+
+    from .booklet import booklet_build, booklet_cached
+
+    try:
+        if booklet_cached(etag) is None:
+            conference = Conference.objects.get(pk=conference_id)
+            booklet_build(conference=conference, language=language, size=size, etag=etag)
+    finally:
+        cache.delete(f"booklet-pending:{etag}")
