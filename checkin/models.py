@@ -1,0 +1,212 @@
+import base64
+import hashlib
+import re
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from conference.models import Conference, Session
+from registration.models import Registration
+
+# 160 random bits: base32 of 20 bytes is exactly 32 characters, so there is no padding to strip.
+CODE_BYTES = 20
+NOT_CODE = re.compile(r"[^A-Z2-7]")
+
+
+def new_badge_code() -> str:
+    return base64.b32encode(secrets.token_bytes(CODE_BYTES)).decode("ascii")
+
+
+def normalise_code(raw: str) -> str:
+    """What a scanner or a person typed, as stored: upper case, no spaces, dashes or prefixes."""
+    code = (raw or "").strip().upper()
+    return NOT_CODE.sub("", code)[:64]
+
+
+def code_hash(code: str) -> str:
+    """What a door device keeps offline: it can check a scanned code, but cannot print a badge."""
+    return hashlib.sha256(code.encode("ascii")).hexdigest()
+
+
+class BadgeCode(models.Model):
+    """The secret printed in a badge's QR. One active code per registration; revoked codes stay
+    (revoked_at set) so that a scan of an old badge is recorded and refused."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="badge_codes"
+    )
+    code = models.CharField(_("code"), max_length=64, unique=True, default=new_badge_code)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("badge code")
+        verbose_name_plural = _("badge codes")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(revoked_at__isnull=True),
+                name="badgecode_one_active",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code[:4]}… ({self.registration_id})"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+
+class Checkpoint(models.Model):
+    """A door: the conference entrance on one day, or a session's room door."""
+
+    class Kind(models.TextChoices):
+        ENTRANCE = "entrance", _("Entrance")
+        SESSION = "session", _("Session door")
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="checkpoints")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    day = models.DateField(_("day"), null=True, blank=True)
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="checkpoints"
+    )
+
+    class Meta:
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+        ordering = ["kind", "day", "session__start", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "day"],
+                condition=Q(kind="entrance"),
+                name="checkpoint_one_entrance_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["session"], condition=Q(kind="session"), name="checkpoint_one_per_session"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="entrance", day__isnull=False, session__isnull=True))
+                | Q(kind="session", session__isnull=False),
+                name="checkpoint_kind_fields",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label()
+
+    def label(self):
+        if self.kind == self.Kind.ENTRANCE:
+            return _("Entrance, %(day)s") % {"day": formats.date_format(self.day, "j F")}
+        return self.session.localized("title")
+
+
+class DoorAssignment(models.Model):
+    """A door staff member may scan at this conference's checkpoints."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="door_assignments"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="door_assignments"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("door staff assignment")
+        verbose_name_plural = _("door staff assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "user"], name="door_assignment_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.conference}"
+
+
+class Verdict(models.TextChoices):
+    OK = "ok", _("Welcome")
+    ALREADY_CHECKED_IN = "already_checked_in", _("Already checked in")
+    CANCELLED = "cancelled", _("Cancelled")
+    WAITING_LIST = "waiting_list", _("Waiting list only")
+    NOT_SIGNED_UP = "not_signed_up", _("Not signed up for this session")
+    UNKNOWN_CODE = "unknown_code", _("Unknown code")
+
+
+class Scan(models.Model):
+    """Every scan a door made, online or synced later: the audit trail of check-in.
+
+    `verdict` is what the server decided. For scans synced from an offline device the merge may
+    revise it (the earliest scan of a badge wins); `device_verdict` keeps what the door showed."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="scans")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.SET_NULL, null=True, blank=True, related_name="scans"
+    )
+    code = models.CharField(_("code as scanned"), max_length=64, blank=True)
+    scan_id = models.UUIDField(unique=True, default=uuid.uuid4)
+    device_id = models.CharField(_("device"), max_length=64, blank=True)
+    scanned_at = models.DateTimeField(_("scanned"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
+    device_verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
+    is_duplicate = models.BooleanField(_("duplicate"), default=False)
+    offline = models.BooleanField(_("synced from offline"), default=False)
+    manual = models.BooleanField(_("found by name"), default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        ordering = ["scanned_at", "id"]
+        indexes = [
+            models.Index(fields=["checkpoint", "scanned_at"]),
+            models.Index(fields=["checkpoint", "registration"]),
+        ]
+
+    def __str__(self):
+        return f"{self.scanned_at:%H:%M:%S} {self.verdict}"
+
+
+class Entry(models.Model):
+    """One person checked in at one checkpoint: the database allows only one, so two doors
+    scanning the same badge at once cannot both let the person in."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="entries")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="entries")
+    scan = models.OneToOneField(Scan, on_delete=models.PROTECT, related_name="entry")
+    at = models.DateTimeField(_("checked in"))
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkpoint", "registration"], name="entry_once_per_checkpoint"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration_id} @ {self.checkpoint_id}"
