@@ -1,12 +1,15 @@
 """Writes to the programme. Every rule that keeps a programme sane is checked here, under a lock
 on the conference row, and the database backs the room rule with a constraint of its own."""
 
+from functools import partial
+
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .errors import ProgrammeError
 from .models import Conference, Session, Speaker
+from .signals import session_rescheduled
 
 # Changing any of these moves the session in attendees' calendars, so the iCal SEQUENCE moves too.
 SCHEDULE_FIELDS = ("start", "end", "room_id", "status", "title", "title_en")
@@ -92,6 +95,12 @@ def session_save(*, session: Session, speakers=None) -> Session:
             before = Session.objects.filter(pk=session.pk).values(*SCHEDULE_FIELDS).first()
             if before and any(before[f] != getattr(session, f) for f in SCHEDULE_FIELDS):
                 session.sequence += 1
+                # Receivers (attendee e-mails) run only once the change is really saved.
+                transaction.on_commit(
+                    partial(
+                        session_rescheduled.send, sender=Session, session=session, previous=before
+                    )
+                )
         try:
             with transaction.atomic():
                 session.save()
