@@ -10,3 +10,6 @@ urlpatterns = [
     path("<slug:slug>/speakers/", views.speaker_list, name="speakers"),
     path("<slug:slug>/sessions/<str:code>/", views.session_detail, name="session"),
 ]
+from .export_urls import urlpatterns as export_urlpatterns  # noqa: E402
+
+urlpatterns += export_urlpatterns
