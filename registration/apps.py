@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class RegistrationConfig(AppConfig):
     name = "registration"
     verbose_name = _("Registration")
+
+    def ready(self):
+        from conference.signals import session_rescheduled
+
+        from .programme_changes import session_rescheduled_notify
+
+        session_rescheduled.connect(
+            session_rescheduled_notify, dispatch_uid="registration.session_rescheduled_notify"
+        )

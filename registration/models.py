@@ -86,6 +86,14 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 "conference", Lower("email"), name="registration_one_per_email"
             ),
+            models.CheckConstraint(
+                condition=~Q(status="waiting") | Q(waiting_since__isnull=False),
+                name="registration_waiting_has_since",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="registration_offer_has_expiry",
+            ),
         ]
         indexes = [models.Index(fields=["conference", "status", "waiting_since"])]
 
@@ -102,9 +110,7 @@ class Signup(models.Model):
         OFFERED = "offered", _("Offered a seat")
         CANCELLED = "cancelled", _("Cancelled")
 
-    registration = models.ForeignKey(
-        Registration, on_delete=models.CASCADE, related_name="signups"
-    )
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="signups")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="signups")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
@@ -120,6 +126,14 @@ class Signup(models.Model):
         ordering = ["session__start", "id"]
         constraints = [
             models.UniqueConstraint(fields=["registration", "session"], name="signup_once"),
+            models.CheckConstraint(
+                condition=~Q(status="waiting") | Q(waiting_since__isnull=False),
+                name="signup_waiting_has_since",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="signup_offer_has_expiry",
+            ),
         ]
         indexes = [models.Index(fields=["session", "status", "waiting_since"])]
 
@@ -155,3 +169,51 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
 
+class EmailLog(models.Model):
+    """One e-mail to one person: queued, then sent or failed. Organisers see the failures."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Confirmation")
+        WAITING = "waiting", _("Joined the waiting list")
+        PROMOTED = "promoted", _("Got a seat")
+        OFFER = "offer", _("Seat offered")
+        OFFER_EXPIRED = "offer_expired", _("Offer expired")
+        CANCELLED = "cancelled", _("Cancellation")
+        REMINDER = "reminder", _("Link reminder")
+        UPDATED = "updated", _("Changes confirmed")
+        MESSAGE = "message", _("Message from the organisers")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="+")
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="email_logs",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    to = models.EmailField(_("to"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["conference", "status"])]
+
+    def __str__(self):
+        return f"{self.kind} → {self.to} ({self.status})"

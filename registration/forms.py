@@ -1,0 +1,114 @@
+from django import forms
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Diet, Sector
+from .services import LIMITS
+
+
+class DetailsForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=LIMITS["name"])
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=LIMITS["organisation"], required=False
+    )
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices, widget=forms.RadioSelect)
+    diets = forms.MultipleChoiceField(
+        label=_("Dietary needs"),
+        choices=Diet.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    diet_other = forms.CharField(
+        label=_("Other dietary needs"), max_length=LIMITS["diet_other"], required=False
+    )
+    accessibility = forms.CharField(
+        label=_("Accessibility needs"),
+        max_length=LIMITS["accessibility"],
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example step-free access, a hearing loop or an assistant."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language for e-mails"),
+        choices=[("sv", "Svenska"), ("en", "English")],
+        widget=forms.RadioSelect,
+    )
+    meals = forms.TypedMultipleChoiceField(
+        label=_("Meals I will take"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    public_listing = forms.BooleanField(
+        label=_("Show my name and organisation on the public participant list"), required=False
+    )
+
+    def __init__(self, *args, meals=(), **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("language", (translation.get_language() or "sv")[:2])
+        super().__init__(*args, **kwargs)
+        self.fields["meals"].choices = [
+            (m.pk, f"{m.localized('title')}, {_date(m.start)}") for m in meals
+        ]
+        if not meals:
+            del self.fields["meals"]
+
+
+def _date(moment):
+    from django.utils import formats, timezone
+
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+class SessionChoiceMixin:
+    def setup_sessions(self, sessions):
+        self.fields["sessions"].choices = [(s.pk, s.localized("title")) for s in sessions]
+        if not sessions:
+            del self.fields["sessions"]
+
+
+class RegistrationForm(SessionChoiceMixin, DetailsForm):
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    sessions = forms.TypedMultipleChoiceField(
+        label=_("Workshops"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    waitlist_ok = forms.BooleanField(
+        label=_("If the conference or a workshop I choose is full, put me on its waiting list"),
+        required=False,
+        initial=True,
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice: my details are used only for this conference "
+            "and deleted afterwards"
+        ),
+        error_messages={"required": _("Please accept the privacy notice to register.")},
+    )
+    field_order = ["name", "email", "organisation", "sector"]
+
+    def __init__(self, *args, sessions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_sessions(sessions)
+
+
+class SessionsForm(SessionChoiceMixin, forms.Form):
+    sessions = forms.TypedMultipleChoiceField(
+        label=_("Workshops"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    waitlist_ok = forms.BooleanField(
+        label=_("If a new workshop is full, put me on its waiting list instead"),
+        required=False,
+    )
+
+    def __init__(self, *args, sessions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_sessions(sessions)
+        if "sessions" not in self.fields:
+            self.fields["sessions"] = forms.TypedMultipleChoiceField(required=False, coerce=int)
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, I am sure"),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )

@@ -1,0 +1,253 @@
+"""Public pages: the registration form, the private self-service page and who's coming."""
+
+from django.contrib import messages
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from conference.models import Session
+from conference.selectors import conference_get_published
+
+from . import selectors, services
+from .errors import RegistrationError
+from .forms import ConfirmForm, DetailsForm, RegistrationForm, SessionsForm
+from .models import Registration, Signup
+
+DETAIL_KEYS = (
+    "name",
+    "organisation",
+    "sector",
+    "diets",
+    "diet_other",
+    "accessibility",
+    "language",
+    "public_listing",
+)
+
+
+def _form_error(form, error: RegistrationError):
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _private(response):
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def register(request, slug):
+    conference = conference_get_published(slug=slug)
+    state = services.registration_window_state(conference)
+    sessions = selectors.signup_sessions(conference=conference)
+    meals = list(selectors.meal_sessions(conference=conference))
+    form = RegistrationForm(request.POST or None, sessions=sessions, meals=meals)
+    if request.method == "POST" and state == "open" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.registration_create(
+                conference=conference,
+                email=data["email"],
+                consent=data["consent"],
+                session_ids=data.get("sessions", []),
+                meal_ids=data.get("meals", []),
+                waitlist_ok=data["waitlist_ok"],
+                **{key: data[key] for key in DETAIL_KEYS},
+            )
+        except RegistrationError as error:
+            _form_error(form, error)
+        else:
+            # The same page whether the address was new or known: it reveals nothing.
+            return redirect("registration:check-email", slug=conference.slug)
+    selected = (
+        {str(v) for v in (form["sessions"].value() or [])} if "sessions" in form.fields else set()
+    )
+    return render(
+        request,
+        "registration/register.html",
+        {
+            "conference": conference,
+            "form": form,
+            "state": state,
+            "slots": selectors.sessions_by_slot(sessions),
+            "selected": selected,
+            "counts": selectors.conference_counts(conference=conference),
+            "deadline": services.registration_deadline(conference),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def check_email(request, slug):
+    conference = conference_get_published(slug=slug)
+    return render(request, "registration/check_email.html", {"conference": conference})
+
+
+def participants(request, slug):
+    conference = conference_get_published(slug=slug)
+    return render(
+        request,
+        "registration/participants.html",
+        {
+            "conference": conference,
+            "participants": selectors.participants_public(conference=conference),
+        },
+    )
+
+
+def _manage_context(registration, *, sessions_form=None, details_form=None, confirm_form=None):
+    conference = registration.conference
+    sessions = selectors.signup_sessions(conference=conference)
+    signups = selectors.registration_signups(registration=registration)
+    chosen = {str(s.session_id) for s in signups}
+    meals = list(selectors.meal_sessions(conference=conference))
+    if details_form is None:
+        initial = {key: getattr(registration, key) for key in DETAIL_KEYS}
+        initial["meals"] = list(registration.meals.values_list("pk", flat=True))
+        details_form = DetailsForm(initial=initial, meals=meals)
+    if sessions_form is None:
+        sessions_form = SessionsForm(initial={"sessions": list(chosen)}, sessions=sessions)
+        selected = chosen
+    else:
+        selected = {str(v) for v in (sessions_form["sessions"].value() or [])}
+    return {
+        "registration": registration,
+        "conference": conference,
+        "signups": signups,
+        "offers": [s for s in signups if s.status == Signup.Status.OFFERED],
+        "slots": selectors.sessions_by_slot(sessions),
+        "selected": selected,
+        "sessions_form": sessions_form,
+        "details_form": details_form,
+        "confirm_form": confirm_form or ConfirmForm(),
+        "waiting_position": selectors.waiting_position(registration=registration),
+        "window": services.registration_window_state(conference),
+        "is_cancelled": registration.status == Registration.Status.CANCELLED,
+    }
+
+
+def _render_manage(request, registration, status=200, **forms):
+    response = render(
+        request, "registration/manage.html", _manage_context(registration, **forms), status=status
+    )
+    return _private(response)
+
+
+@never_cache
+def manage(request, token):
+    registration = selectors.registration_get_by_token(token=token)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    return _render_manage(request, registration)
+
+
+@require_POST
+def manage_sessions(request, token):
+    registration = selectors.registration_get_by_token(token=token)
+    sessions = selectors.signup_sessions(conference=registration.conference)
+    form = SessionsForm(request.POST, sessions=sessions)
+    if form.is_valid():
+        try:
+            services.signups_change(
+                registration=registration,
+                session_ids=form.cleaned_data["sessions"],
+                waitlist_ok=form.cleaned_data["waitlist_ok"],
+            )
+        except RegistrationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Your workshop choices are saved."))
+            return redirect("registration:manage", token=token)
+    return _render_manage(request, registration, status=400, sessions_form=form)
+
+
+@require_POST
+def manage_details(request, token):
+    registration = selectors.registration_get_by_token(token=token)
+    meals = list(selectors.meal_sessions(conference=registration.conference))
+    form = DetailsForm(request.POST, meals=meals)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.registration_update(
+                registration=registration,
+                meal_ids=data.get("meals", []),
+                **{key: data[key] for key in DETAIL_KEYS},
+            )
+        except RegistrationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Your details are saved."))
+            return redirect("registration:manage", token=token)
+    return _render_manage(request, registration, status=400, details_form=form)
+
+
+@require_POST
+def manage_accept(request, token):
+    registration = selectors.registration_get_by_token(token=token)
+    session = None
+    if request.POST.get("session"):
+        session = Session.objects.filter(
+            conference=registration.conference, pk=_int(request.POST["session"])
+        ).first()
+        if session is None:
+            messages.error(request, _("There is no seat offer to accept."))
+            return redirect("registration:manage", token=token)
+    try:
+        services.offer_accept(registration=registration, session=session)
+    except RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The seat is yours. Welcome!"))
+    return redirect("registration:manage", token=token)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_POST
+def manage_cancel(request, token):
+    registration = selectors.registration_get_by_token(token=token)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        return _render_manage(request, registration, status=400, confirm_form=form)
+    services.registration_cancel(registration=registration)
+    messages.success(request, _("Your registration is cancelled."))
+    return redirect("registration:manage", token=token)
+
+
+@require_POST
+def manage_delete(request, token):
+    registration = selectors.registration_get_by_token(token=token)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        return _render_manage(request, registration, status=400, confirm_form=form)
+    conference = registration.conference
+    services.registration_delete(registration=registration)
+    messages.success(request, _("Your registration and your personal data are deleted."))
+    return redirect(conference_url(conference))
+
+
+def conference_url(conference):
+    try:
+        return conference.get_absolute_url()
+    except NoReverseMatch:
+        return "/"
+
+
+@never_cache
+def manage_export(request, token):
+    registration = selectors.registration_get_by_token(token=token)
+    response = JsonResponse(
+        services.registration_export(registration=registration),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-registration.json"'
+    return _private(response)

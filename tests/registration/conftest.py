@@ -1,0 +1,77 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from conference.models import Session
+from tests.factories import ConferenceFactory, SessionFactory, local
+
+DETAILS = {"name": "Anna Andersson", "organisation": "Exempelkommunen", "sector": "public"}
+
+
+@pytest.fixture(autouse=True)
+def _outbox():
+    mail.outbox = []
+
+
+@pytest.fixture(autouse=True)
+def _send_on_commit_at_once(request, monkeypatch):
+    """In tests that run inside one never-committed transaction, after-commit work runs at
+    once. Transactional tests (races, the Celery worker) keep the real after-commit path."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return
+    from django.db import transaction
+
+    def at_once(func, using=None, robust=False):
+        func()
+
+    monkeypatch.setattr(transaction, "on_commit", at_once)
+
+
+@pytest.fixture
+def conference(db):
+    return ConferenceFactory(capacity=3, registration_closes=local(2027, 3, 7, 0, 0).date())
+
+
+def workshop(conference, *, capacity=2, start=None, minutes=60, **kwargs):
+    start = start or conference.start + timedelta(hours=1)
+    return SessionFactory(
+        conference=conference,
+        kind=Session.Kind.WORKSHOP,
+        requires_signup=True,
+        capacity=capacity,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def workshops(conference):
+    """Two parallel workshops at 13.00 and one at 15.00."""
+    first = workshop(conference, title="Partnerskap")
+    second = workshop(conference, title="Finansiering")
+    later = workshop(conference, start=conference.start + timedelta(hours=3), title="Mätning")
+    return first, second, later
+
+
+@pytest.fixture
+def lunch(conference):
+    return SessionFactory(
+        conference=conference,
+        kind=Session.Kind.MEAL,
+        title="Lunch",
+        start=conference.start,
+        end=conference.start + timedelta(minutes=45),
+    )
+
+
+BEFORE_DEADLINE = local(2027, 3, 1, 12, 0)
+
+
+def register(conference, email="anna@example.org", now=None, **kwargs):
+    from registration.services import registration_create
+
+    fields = {**DETAILS, "consent": True, **kwargs}
+    return registration_create(conference=conference, email=email, now=now, **fields)
