@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings
 
-.PHONY: run test install lint format demo bench clean
+.PHONY: run test install lint format demo messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ format: install
 
 clean:
 	rm -rf var/test.sqlite3* test-artifacts
+
+messages: install
+	DJANGO_SETTINGS_MODULE=config.settings_test $(BIN)/python manage.py makemessages -l sv --ignore=.venv --ignore=bench --ignore=tests --ignore=var --ignore=fixtures
+	DJANGO_SETTINGS_MODULE=config.settings_test $(BIN)/python manage.py compilemessages -l sv
