@@ -155,3 +155,18 @@ def test_demo_fixture_uses_only_example_email_addresses():
     domains = set(re.findall(r"@([\w.-]+)", text))
 
     assert domains <= {"example.org", "example.com", "example.net"}
+
+
+def test_demo_programme_pages_show_the_seminar_in_both_languages(client):
+    demo_setup()
+
+    swedish = client.get("/malmo-2017/")
+    english = client.get("/en/malmo-2017/")
+    listed = client.get("/api/conferences/kristianstad-2018/sessions/")
+
+    assert swedish.status_code == 200
+    assert "Vad är det som är så bra med samverkan?" in swedish.content.decode()
+    assert english.status_code == 200
+    assert "What is so good about collaboration?" in english.content.decode()
+    assert listed.status_code == 200
+    assert len(listed.json()) == Conference.objects.get(slug="kristianstad-2018").sessions.count()

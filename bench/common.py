@@ -1,0 +1,211 @@
+"""Small helpers shared by the bench scripts. Everything stays on 127.0.0.1.
+
+    from bench.common import (
+        bench_database, django_setup, gunicorn, time_get, summary, machine_info, results_write,
+    )
+
+    url = bench_database("samla_bench_x")        # drop + create a PostgreSQL database
+    django_setup(url)                             # settings for this process; then migrate
+    with gunicorn(url) as base:                   # 2 sync workers on a free port
+        samples = time_get(base + "/path/", n=200)
+    print(summary(samples))                       # median, p95, p99 in milliseconds
+    results_write("Programme", markdown_text)     # replace one "## " section of RESULTS.md
+
+Run scripts as modules from the repository root: `.venv/bin/python -m bench.programme`.
+"""
+
+import math
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+SERVER_URL = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
+
+
+DROP = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+def bench_database(name: str) -> str:
+    """Drop and create the PostgreSQL database `name`; return its DATABASE_URL."""
+    with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as conn:
+        conn.execute(DROP.format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return f"{SERVER_URL}/{name}"
+
+
+def bench_database_drop(name: str) -> None:
+    with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as conn:
+        conn.execute(DROP.format(sql.Identifier(name)))
+
+
+def server_env(database_url: str) -> dict:
+    """The environment of a production-like Samla: DEBUG off, plain HTTP on 127.0.0.1."""
+    return {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET_KEY,
+        "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def django_setup(database_url: str) -> None:
+    """Configure Django in this process against `database_url` and bring the schema up to date.
+
+    `testserver` is allowed too, so the script can count queries with Django's test client.
+    Static files are collected because DEBUG=0 serves them from the manifest."""
+    os.environ.update(server_env(database_url))
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(database_url: str, workers: int = 2, start_timeout: float = 30.0):
+    """Serve Samla with gunicorn on a free 127.0.0.1 port; yield its base URL; stop it after."""
+    port = free_port()
+    env = {**os.environ, **server_env(database_url)}
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + start_timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start in time") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def get(url: str, timeout: float = 10.0) -> bytes:
+    """GET `url`; raise unless it answers 200."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            body = response.read()
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        raise RuntimeError(f"GET {url} answered {exc.code}, not 200") from exc
+    if status != 200:
+        raise RuntimeError(f"GET {url} answered {status}, not 200")
+    return body
+
+
+def time_get(url: str, n: int = 200, warmup: int = 20) -> list[float]:
+    """Seconds taken by each of `n` sequential GETs of `url`, after `warmup` untimed ones."""
+    for _ in range(warmup):
+        get(url)
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        get(url)
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def summary(samples: list[float]) -> dict:
+    """Median, p95 and p99 in milliseconds, rounded to 0.1 ms."""
+    return {
+        "n": len(samples),
+        "median": round(statistics.median(samples) * 1000, 1),
+        "p95": round(percentile(samples, 95) * 1000, 1),
+        "p99": round(percentile(samples, 99) * 1000, 1),
+    }
+
+
+def machine_info(database_url: str) -> dict:
+    with psycopg.connect(database_url) as conn:
+        postgres = conn.execute("SHOW server_version").fetchone()[0]
+    mem_kib = 0
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kib = int(line.split()[1])
+    import django
+
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": os.cpu_count(),
+        "ram": f"{mem_kib / 1024 / 1024:.1f} GiB",
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgres": postgres,
+        "platform": platform.platform(),
+    }
+
+
+def results_write(section: str, body: str, path: Path = RESULTS) -> None:
+    """Replace the `## <section>` part of RESULTS.md with `body`, leaving the others alone."""
+    heading = f"## {section}"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() == heading), None)
+    new = [heading, "", *body.strip("\n").splitlines(), ""]
+    if start is None:
+        lines = [*lines, "", *new] if lines and lines[-1] else [*lines, *new]
+    else:
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        lines = [*lines[:start], *new, *lines[end:]]
+    path.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
