@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
 
 app_name = "checkin"
-urlpatterns = []
+urlpatterns = [
+    path("door/login/", views.DoorLoginView.as_view(), name="login"),
+    path("door/logout/", auth_views.LogoutView.as_view(next_page="checkin:login"), name="logout"),
+    path("door/", views.door_home, name="door"),
+    path("door/<int:pk>/scan/", views.door_scan, name="scan"),
+    path("organiser/<slug:slug>/checkin/", views.live, name="live"),
+]

@@ -1,0 +1,122 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conference.models import Conference
+
+from .models import Verdict
+from .presenters import verdict_title
+from .selectors import (
+    can_scan,
+    checkpoint_get,
+    checkpoints_for,
+    conferences_for_door,
+    duplicates_for,
+    is_organiser,
+    live_counts,
+)
+from .services import checkpoints_ensure
+
+door_required = login_required(login_url="checkin:login")
+
+
+class DoorLoginView(auth_views.LoginView):
+    template_name = "checkin/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("checkin:door")
+
+
+@door_required
+def door_home(request):
+    conferences = list(conferences_for_door(request.user).order_by("-start"))
+    groups = []
+    for conference in conferences:
+        checkpoints_ensure(conference=conference)
+        groups.append((conference, checkpoints_for(conference)))
+    status = 200 if groups else 403
+    return render(request, "checkin/door_home.html", {"groups": groups}, status=status)
+
+
+def _scanner_strings():
+    strings = {f"verdict_{v}": verdict_title(v) for v in Verdict.values}
+    strings.update(
+        {
+            "online": _("Online"),
+            "offline": _("Offline: deciding on this phone"),
+            "queued": _("%(n)s scans waiting to sync"),
+            "synced": _("All scans synced"),
+            "offline_note": _("Offline: saved on this phone, will sync"),
+            "checked_in_at": _("Checked in at %(time)s"),
+            "camera_off": _("Camera not available. Use a scanner or search by name."),
+            "no_results": _("No one found."),
+            "check_in": _("Check in"),
+            "list_loaded": _("%(n)s people on this device"),
+            "ok_detail": _("Let them in."),
+            "unknown_detail": _("The code is unknown or was replaced. Send them to the desk."),
+            "cancelled_detail": _("This registration was cancelled."),
+            "waiting_detail": _("On the waiting list, without a seat. Ask them to see the desk."),
+            "not_signed_up_detail": _("No place in this session. The desk can help."),
+            "error": _("Could not check this scan. Try again."),
+        }
+    )
+    return strings
+
+
+@door_required
+def door_scan(request, pk):
+    checkpoint = checkpoint_get(pk)
+    if checkpoint is None:
+        raise Http404("checkpoint")
+    if not can_scan(request.user, checkpoint.conference_id):
+        raise PermissionDenied
+    config = {
+        "checkpoint": checkpoint.pk,
+        "scanUrl": reverse("checkin-api:scan", kwargs={"pk": checkpoint.pk}),
+        "listUrl": reverse("checkin-api:list", kwargs={"pk": checkpoint.pk}),
+        "syncUrl": reverse("checkin-api:sync", kwargs={"pk": checkpoint.pk}),
+        "searchUrl": reverse("checkin-api:search", kwargs={"pk": checkpoint.pk}),
+        "csrf": get_token(request),
+        "strings": _scanner_strings(),
+    }
+    return render(
+        request,
+        "checkin/scanner.html",
+        {"checkpoint": checkpoint, "conference": checkpoint.conference, "config": config},
+    )
+
+
+def _organised(request, slug) -> Conference:
+    conference = get_object_or_404(Conference, slug=slug)
+    if not is_organiser(request.user, conference):
+        raise PermissionDenied
+    return conference
+
+
+@door_required
+def live(request, slug):
+    conference = _organised(request, slug)
+    checkpoints_ensure(conference=conference)
+    selected = request.GET.get("missing")
+    selected = int(selected) if selected and selected.isdigit() else None
+    with timezone.override(conference.time_zone):
+        counts = live_counts(conference, missing_for=selected)
+        duplicates = list(duplicates_for(conference)[:50])
+        return render(
+            request,
+            "checkin/live.html",
+            {
+                "conference": conference,
+                "counts": counts,
+                "selected": selected,
+                "duplicates": duplicates,
+                "now": timezone.now(),
+            },
+        )

@@ -1,0 +1,444 @@
+/* Samla door scanner: camera (BarcodeDetector, else the bundled jsQR), USB keyboard-wedge
+   scanners and search by name. Keeps the checkpoint's list on the device, decides on its own when
+   the network is gone, queues those scans (scan id + time) and syncs them when it is back.
+   Plain JS, no build step. */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("scanner-config").textContent);
+  var S = config.strings;
+  var lang = document.documentElement.lang || "sv";
+  var cp = config.checkpoint;
+  var KEY_LIST = "samla-door-list-" + cp;
+  var KEY_QUEUE = "samla-door-queue-" + cp;
+  var KEY_SEEN = "samla-door-seen-" + cp;
+  var REPEAT_MS = 4000;
+  var TIMEOUT_MS = 5000;
+
+  var $ = function (id) { return document.getElementById(id); };
+  var codeInput = $("code");
+  var searchInput = $("search");
+  var verdictBox = $("verdict");
+  var net = $("net");
+  var queueInfo = $("queue");
+
+  function fmt(text, values) {
+    return String(text).replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+  }
+
+  function load(key, fallback) {
+    try {
+      var value = localStorage.getItem(key);
+      return value ? JSON.parse(value) : fallback;
+    } catch (e) { return fallback; }
+  }
+
+  function save(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* storage full: keep in memory */ }
+  }
+
+  function uuid4() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  /* SHA-256 of an ASCII string (badge codes are A–Z, 2–7). Synchronous and works outside secure
+     contexts, where crypto.subtle is missing. After the public-domain version by Geraint Luff. */
+  function sha256(ascii) {
+    function rr(v, n) { return (v >>> n) | (v << (32 - n)); }
+    var maxWord = Math.pow(2, 32), result = "", words = [], bitLength = ascii.length * 8;
+    var hash = [], k = [], primes = 0, composite = {}, i, j;
+    for (var c = 2; primes < 64; c++) {
+      if (!composite[c]) {
+        for (i = 0; i < 313; i += c) composite[i] = c;
+        hash[primes] = (Math.pow(c, 0.5) * maxWord) | 0;
+        k[primes++] = (Math.pow(c, 1 / 3) * maxWord) | 0;
+      }
+    }
+    ascii += "\x80";
+    while (ascii.length % 64 - 56) ascii += "\x00";
+    for (i = 0; i < ascii.length; i++) {
+      j = ascii.charCodeAt(i);
+      words[i >> 2] |= j << ((3 - i) % 4) * 8;
+    }
+    words[words.length] = (bitLength / maxWord) | 0;
+    words[words.length] = bitLength;
+    for (j = 0; j < words.length;) {
+      var w = words.slice(j, j += 16), old = hash;
+      hash = hash.slice(0, 8);
+      for (i = 0; i < 64; i++) {
+        var w15 = w[i - 15], w2 = w[i - 2], a = hash[0], e = hash[4];
+        var t1 = hash[7] + (rr(e, 6) ^ rr(e, 11) ^ rr(e, 25)) + ((e & hash[5]) ^ (~e & hash[6])) + k[i] +
+          (w[i] = i < 16 ? w[i] : (w[i - 16] + (rr(w15, 7) ^ rr(w15, 18) ^ (w15 >>> 3)) + w[i - 7] +
+            (rr(w2, 17) ^ rr(w2, 19) ^ (w2 >>> 10))) | 0);
+        var t2 = (rr(a, 2) ^ rr(a, 13) ^ rr(a, 22)) + ((a & hash[1]) ^ (a & hash[2]) ^ (hash[1] & hash[2]));
+        hash = [(t1 + t2) | 0].concat(hash);
+        hash[4] = (hash[4] + t1) | 0;
+      }
+      for (i = 0; i < 8; i++) hash[i] = (hash[i] + old[i]) | 0;
+    }
+    for (i = 0; i < 8; i++) {
+      for (j = 3; j + 1; j--) {
+        var byte = (hash[i] >> (j * 8)) & 255;
+        result += (byte < 16 ? "0" : "") + byte.toString(16);
+      }
+    }
+    return result;
+  }
+
+  function normalise(raw) {
+    return String(raw || "").toUpperCase().replace(/[^A-Z2-7]/g, "").slice(0, 64);
+  }
+
+  function deviceId() {
+    var id = load("samla-door-device", null);
+    if (!id) { id = uuid4(); save("samla-door-device", id); }
+    return id;
+  }
+
+  // State kept on the device -------------------------------------------------------------------
+  var list = load(KEY_LIST, null);
+  var byHash = {};
+  var byId = {};
+  var queue = load(KEY_QUEUE, []);
+  var seen = load(KEY_SEEN, {});
+  var everQueued = queue.length > 0;
+
+  function indexList() {
+    byHash = {}; byId = {};
+    if (!list) return;
+    list.people.forEach(function (p) { byHash[p.h] = p; byId[p.id] = p; });
+    $("list-info").textContent = fmt(S.list_loaded, { n: list.people.length });
+  }
+
+  function markSeen(personId, at) {
+    if (!personId || seen[personId]) return;
+    seen[personId] = at;
+    save(KEY_SEEN, seen);
+  }
+
+  function isOnline() { return navigator.onLine !== false; }
+
+  function showNet() {
+    var online = isOnline();
+    net.textContent = online ? S.online : S.offline;
+    net.classList.toggle("off", !online);
+    net.dataset.state = online ? "online" : "offline";
+  }
+
+  function showQueue() {
+    queueInfo.dataset.count = String(queue.length);
+    if (queue.length) queueInfo.textContent = fmt(S.queued, { n: queue.length });
+    else queueInfo.textContent = everQueued ? S.synced : "";
+  }
+
+  // Talking to the server -----------------------------------------------------------------------
+  function request(url, options) {
+    options = options || {};
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
+    var headers = { "Accept": "application/json", "X-CSRFToken": config.csrf };
+    if (options.body) headers["Content-Type"] = "application/json";
+    return fetch(url, {
+      method: options.method || "GET",
+      headers: headers,
+      body: options.body ? JSON.stringify(options.body) : undefined,
+      credentials: "same-origin",
+      signal: controller ? controller.signal : undefined,
+    }).then(function (response) {
+      if (timer) clearTimeout(timer);
+      if (response.status >= 500) throw new Error("server " + response.status);
+      return response.json().then(function (data) { return { status: response.status, data: data }; });
+    }, function (error) {
+      if (timer) clearTimeout(timer);
+      throw error;
+    });
+  }
+
+  function refreshList() {
+    if (!isOnline()) return Promise.resolve();
+    return request(config.listUrl).then(function (r) {
+      if (r.status !== 200) return;
+      list = r.data;
+      save(KEY_LIST, list);
+      indexList();
+    }, function () { /* keep the stored list */ });
+  }
+
+  var syncing = false;
+  function sync() {
+    if (syncing || !queue.length || !isOnline()) return Promise.resolve();
+    syncing = true;
+    var batch = queue.slice(0, 500);
+    return request(config.syncUrl, {
+      method: "POST",
+      body: { device_id: deviceId(), scans: batch },
+    }).then(function (r) {
+      if (r.status === 200) {
+        var done = {};
+        r.data.results.forEach(function (result) { done[result.scan_id] = true; });
+        queue = queue.filter(function (item) { return !done[item.scan_id]; });
+        save(KEY_QUEUE, queue);
+        showQueue();
+        return refreshList();
+      }
+    }, function () { /* still offline: try again later */ }).then(function () {
+      syncing = false;
+    });
+  }
+
+  // Verdicts --------------------------------------------------------------------------------------
+  var closeTimer = null;
+
+  function showVerdict(v) {
+    verdictBox.className = "verdict v-" + v.verdict;
+    verdictBox.dataset.verdict = v.verdict;
+    var icons = { ok: "✓", already_checked_in: "↺", cancelled: "✕", waiting_list: "⏳",
+      not_signed_up: "⛔", unknown_code: "?", error: "!" };
+    $("verdict-icon").textContent = icons[v.verdict] || "!";
+    $("verdict-title").textContent = v.title || S["verdict_" + v.verdict] || S.error;
+    $("verdict-name").textContent = v.person ? v.person.name : "";
+    $("verdict-org").textContent = v.person ? v.person.organisation : "";
+    $("verdict-detail").textContent = v.detail || "";
+    $("verdict-note").textContent = v.offline ? S.offline_note : "";
+    verdictBox.hidden = false;
+    if (navigator.vibrate) navigator.vibrate(v.verdict === "ok" ? 80 : [80, 60, 80]);
+    clearTimeout(closeTimer);
+    closeTimer = setTimeout(closeVerdict, v.verdict === "ok" ? 2500 : 5000);
+  }
+
+  function closeVerdict() {
+    clearTimeout(closeTimer);
+    verdictBox.hidden = true;
+    codeInput.focus();
+  }
+
+  var localDetail = {
+    ok: S.ok_detail, cancelled: S.cancelled_detail, waiting_list: S.waiting_detail,
+    not_signed_up: S.not_signed_up_detail, unknown_code: S.unknown_detail,
+  };
+
+  function timeOf(iso) {
+    try {
+      return new Date(iso).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+    } catch (e) { return iso; }
+  }
+
+  function decideLocally(person, scannedAt) {
+    if (!person) return { verdict: "unknown_code", person: null, detail: localDetail.unknown_code };
+    if (person.verdict !== "ok") return { verdict: person.verdict, person: person, detail: localDetail[person.verdict] };
+    var earlier = seen[person.id] || person.checked_in_at;
+    if (earlier) {
+      return { verdict: "already_checked_in", person: person, detail: fmt(S.checked_in_at, { time: timeOf(earlier) }) };
+    }
+    markSeen(person.id, scannedAt);
+    return { verdict: "ok", person: person, detail: localDetail.ok };
+  }
+
+  function queueScan(item, verdict) {
+    item.verdict = verdict;
+    queue.push(item);
+    everQueued = true;
+    save(KEY_QUEUE, queue);
+    showQueue();
+  }
+
+  function submit(item, person) {
+    // `item` is {scan_id, scanned_at, code} or {scan_id, scanned_at, registration_id}.
+    function offline() {
+      var v = decideLocally(person, item.scanned_at);
+      v.offline = true;
+      queueScan(item, v.verdict);
+      showVerdict(v);
+    }
+    if (!isOnline()) return offline();
+    var body = { scan_id: item.scan_id, scanned_at: item.scanned_at, device_id: deviceId() };
+    if (item.code) body.code = item.code; else body.registration_id = item.registration_id;
+    request(config.scanUrl, { method: "POST", body: body }).then(function (r) {
+      if (r.status === 200) {
+        if (r.data.person && (r.data.verdict === "ok" || r.data.verdict === "already_checked_in")) {
+          markSeen(r.data.person.id, r.data.entry ? r.data.entry.at : item.scanned_at);
+        }
+        showVerdict(r.data);
+      } else {
+        showVerdict({ verdict: "error", title: S.error, detail: r.data.detail || "" });
+      }
+    }, offline);
+  }
+
+  var last = { code: "", at: 0 };
+
+  function handleCode(raw, fromCamera) {
+    var code = normalise(raw);
+    if (!code) return;
+    var now = Date.now();
+    if (fromCamera && code === last.code && now - last.at < REPEAT_MS) return;
+    last = { code: code, at: now };
+    var item = { scan_id: uuid4(), scanned_at: new Date().toISOString(), code: code };
+    submit(item, byHash[sha256(code)] || null);
+  }
+
+  function handlePerson(person) {
+    var item = { scan_id: uuid4(), scanned_at: new Date().toISOString(), registration_id: person.id };
+    submit(item, byId[person.id] || person);
+  }
+
+  // Camera ------------------------------------------------------------------------------------------
+  var video = $("video");
+  var canvas = $("frame");
+  var detector = null;
+  var scanningFrame = false;
+
+  function cameraNote(text) {
+    var note = $("camera-note");
+    note.textContent = text;
+    note.hidden = !text;
+  }
+
+  function startCamera() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      cameraNote(S.camera_off);
+      return;
+    }
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
+      .then(function (stream) {
+        $("camera-start").hidden = true;
+        cameraNote("");
+        video.srcObject = stream;
+        return video.play();
+      })
+      .then(function () {
+        if ("BarcodeDetector" in window) {
+          return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+            if (formats.indexOf("qr_code") >= 0) detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+          }, function () { detector = null; });
+        }
+      })
+      .then(function () {
+        document.body.dataset.decoder = detector ? "barcodedetector" : "jsqr";
+        setTimeout(tick, 100);
+      })
+      .catch(function () {
+        $("camera-start").hidden = false;
+        cameraNote(S.camera_off);
+      });
+  }
+
+  function decodeFrame() {
+    if (detector) {
+      return detector.detect(video).then(function (codes) {
+        return codes.length ? codes[0].rawValue : null;
+      }, function () { detector = null; return null; });
+    }
+    if (!window.jsQR || !video.videoWidth) return Promise.resolve(null);
+    var scale = Math.min(1, 640 / video.videoWidth);
+    var w = Math.round(video.videoWidth * scale), h = Math.round(video.videoHeight * scale);
+    canvas.width = w; canvas.height = h;
+    var ctx = canvas.getContext("2d", { willReadFrequently: true });
+    ctx.drawImage(video, 0, 0, w, h);
+    var found = window.jsQR(ctx.getImageData(0, 0, w, h).data, w, h, { inversionAttempts: "dontInvert" });
+    return Promise.resolve(found ? found.data : null);
+  }
+
+  function tick() {
+    if (scanningFrame || !verdictBox.hidden || video.readyState < 2) {
+      setTimeout(tick, 150);
+      return;
+    }
+    scanningFrame = true;
+    decodeFrame().then(function (value) {
+      scanningFrame = false;
+      if (value) handleCode(value, true);
+      setTimeout(tick, 150);
+    }, function () {
+      scanningFrame = false;
+      setTimeout(tick, 300);
+    });
+  }
+
+  // Search by name ----------------------------------------------------------------------------------
+  var searchTimer = null;
+
+  function renderResults(people) {
+    var ul = $("search-results");
+    ul.textContent = "";
+    if (!people.length) {
+      var empty = document.createElement("li");
+      empty.textContent = S.no_results;
+      ul.appendChild(empty);
+      return;
+    }
+    people.forEach(function (p) {
+      var li = document.createElement("li");
+      var who = document.createElement("span");
+      who.className = "who";
+      who.textContent = p.name;
+      var small = document.createElement("small");
+      small.textContent = [p.organisation, p.verdict === "ok" ? "" : S["verdict_" + p.verdict]]
+        .filter(Boolean).join(" · ");
+      who.appendChild(small);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = S.check_in;
+      button.addEventListener("click", function () { handlePerson(p); });
+      li.appendChild(who);
+      li.appendChild(button);
+      ul.appendChild(li);
+    });
+  }
+
+  function searchLocally(q) {
+    q = q.toLocaleLowerCase();
+    var people = list ? list.people : [];
+    return people.filter(function (p) {
+      return p.name.toLocaleLowerCase().indexOf(q) >= 0 || (p.organisation || "").toLocaleLowerCase().indexOf(q) >= 0;
+    }).slice(0, 20);
+  }
+
+  function search() {
+    var q = searchInput.value.trim();
+    if (q.length < 2) { $("search-results").textContent = ""; return; }
+    if (!isOnline()) { renderResults(searchLocally(q)); return; }
+    request(config.searchUrl + "?q=" + encodeURIComponent(q)).then(function (r) {
+      renderResults(r.status === 200 ? r.data.results : searchLocally(q));
+    }, function () { renderResults(searchLocally(q)); });
+  }
+
+  // Wiring ------------------------------------------------------------------------------------------
+  $("code-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var value = codeInput.value;
+    codeInput.value = "";
+    handleCode(value, false);
+  });
+  $("search-form").addEventListener("submit", function (event) { event.preventDefault(); search(); });
+  searchInput.addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(search, 250);
+  });
+  $("verdict-close").addEventListener("click", closeVerdict);
+  verdictBox.addEventListener("click", function (event) { if (event.target === verdictBox) closeVerdict(); });
+  $("camera-start").addEventListener("click", startCamera);
+  // A USB scanner types into whatever has focus: keep it on the code field unless the person is
+  // searching or pressing a button.
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("#search-form") && !event.target.closest("a")) codeInput.focus();
+  });
+  window.addEventListener("online", function () { showNet(); sync(); });
+  window.addEventListener("offline", showNet);
+  setInterval(function () { showNet(); sync(); }, 5000);
+  setInterval(refreshList, 60000);
+
+  indexList();
+  showNet();
+  showQueue();
+  codeInput.focus();
+  sync().then(refreshList);
+  startCamera();
+  window.samlaScanner = { sha256: sha256, queue: function () { return queue.slice(); } };
+})();

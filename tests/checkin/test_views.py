@@ -1,0 +1,108 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from checkin.services import scan_submit
+from tests.factories import ConferenceFactory, RegistrationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_door_login_page_renders_form(client):
+    response = client.get("/door/login/")
+
+    assert response.status_code == 200
+    assert 'name="username"' in response.content.decode()
+
+
+def test_door_login_then_redirects_to_door_home(client, door_user, entrance):
+    response = client.post(
+        "/door/login/", {"username": "door", "password": "correct horse battery staple"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/door/"
+    assert door_user.groups.filter(name="door staff").exists()
+    assert Group.objects.get(name="door staff").user_set.count() == 1
+
+
+def test_door_home_anonymous_redirects_to_door_login(client):
+    response = client.get("/door/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/door/login/")
+
+
+def test_door_home_lists_checkpoints_of_assigned_conference(client, door_user, entrance):
+    ConferenceFactory(name="Annan konferens")
+    client.force_login(door_user)
+
+    response = client.get("/door/")
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert f"/door/{entrance.pk}/scan/" in text
+    assert "Annan konferens" not in text
+
+
+def test_door_home_user_without_assignment_403(client):
+    client.force_login(UserFactory(username="nobody", is_staff=False))
+
+    response = client.get("/door/")
+
+    assert response.status_code == 403
+
+
+def test_scanner_page_has_config_and_local_decoder(client, door_user, entrance):
+    client.force_login(door_user)
+
+    response = client.get(f"/door/{entrance.pk}/scan/")
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "checkin/vendor/jsQR.js" in text
+    assert "checkin/scanner.js" in text
+    assert f"/api/checkin/checkpoints/{entrance.pk}/scans/" in text
+    assert "cdn" not in text.lower()
+
+
+def test_scanner_page_english(client, door_user, entrance):
+    client.force_login(door_user)
+
+    response = client.get(f"/en/door/{entrance.pk}/scan/")
+
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_scanner_page_other_conference_403(client, entrance):
+    user = UserFactory(username="other-door", is_staff=False)
+    from checkin.services import door_staff_assign
+
+    door_staff_assign(conference=ConferenceFactory(), user=user)
+    client.force_login(user)
+
+    response = client.get(f"/door/{entrance.pk}/scan/")
+
+    assert response.status_code == 403
+
+
+def test_live_counts_for_organiser(client, organiser, entrance, attendee, badge, conference):
+    RegistrationFactory(conference=conference, name="Inte Här")
+    scan_submit(checkpoint=entrance, scan_id="6f1c2b57-0c1f-4e55-9a44-000000000001", code=badge)
+    client.force_login(organiser)
+
+    response = client.get(f"/organiser/{conference.slug}/checkin/?missing={entrance.pk}")
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "1 / 2" in text
+    assert "Inte Här" in text
+    assert 'http-equiv="refresh"' in text
+
+
+def test_live_counts_door_staff_403(client, door_user, conference):
+    client.force_login(door_user)
+
+    response = client.get(f"/organiser/{conference.slug}/checkin/")
+
+    assert response.status_code == 403
