@@ -10,8 +10,22 @@ DETAILS = {"name": "Anna Andersson", "organisation": "Exempelkommunen", "sector"
 
 
 @pytest.fixture(autouse=True)
-def _outbox():
+def _outbox(settings):
+    # Django's test set-up replaces EMAIL_BACKEND with locmem; use anymail's test backend, which
+    # also fills mail.outbox and reports a provider status like a real ESP.
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
     mail.outbox = []
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tasks run in-process even when CELERY_BROKER_URL is set; the worker test opts out."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)
