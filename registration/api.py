@@ -1,0 +1,300 @@
+"""The registration API.
+
+Creating a registration always answers 202 {"code": "check_email"}, whether the address was new
+or already registered: the private token goes only to the e-mail address, so the API never
+reveals whether someone else is registered (`already_registered` is only returned to
+organisers). The token then reads, changes and cancels the registration.
+"""
+
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from conference.api_errors import ApiError
+from conference.models import Conference
+from conference.selectors import conference_get_published, conferences_for_user
+
+from . import exports, selectors, services
+from .errors import RegistrationError
+from .models import Diet, Registration, Sector
+
+# Conflicts with the state of the conference answer 409; bad input 400.
+CONFLICT_CODES = {
+    "registration_closed",
+    "registration_not_open",
+    "conference_full",
+    "session_full",
+    "already_registered",
+    "registration_cancelled",
+    "no_offer",
+    "offer_expired",
+}
+
+
+def _api_error(error: RegistrationError) -> ApiError:
+    code = status.HTTP_409_CONFLICT if error.code in CONFLICT_CODES else 400
+    errors = {error.field: [str(error.message)]} if error.field else None
+    return ApiError(code, error.code, error.message, errors)
+
+
+ERROR = inline_serializer(
+    "RegistrationApiError",
+    {
+        "code": serializers.CharField(),
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(required=False),
+    },
+)
+
+
+class DetailsSerializer(serializers.Serializer):
+    # Lengths are checked by the service (with the same message in the form and the API);
+    # the generous caps here only stop absurd payloads early.
+    name = serializers.CharField(max_length=20_000, allow_blank=True)
+    organisation = serializers.CharField(max_length=20_000, allow_blank=True, required=False)
+    sector = serializers.ChoiceField(choices=Sector.choices)
+    diets = serializers.ListField(
+        child=serializers.ChoiceField(choices=Diet.choices), required=False, max_length=20
+    )
+    diet_other = serializers.CharField(max_length=20_000, allow_blank=True, required=False)
+    accessibility = serializers.CharField(max_length=20_000, allow_blank=True, required=False)
+    language = serializers.ChoiceField(choices=["sv", "en"], required=False)
+    public_listing = serializers.BooleanField(required=False)
+    meals = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=50)
+
+
+class CreateSerializer(DetailsSerializer):
+    email = serializers.CharField(max_length=20_000)
+    sessions = serializers.ListField(
+        child=serializers.IntegerField(), required=False, max_length=50
+    )
+    consent = serializers.BooleanField()
+    join_waiting_list = serializers.BooleanField(default=True)
+
+
+class UpdateSerializer(DetailsSerializer):
+    sessions = serializers.ListField(
+        child=serializers.IntegerField(), required=False, max_length=50
+    )
+    join_waiting_list = serializers.BooleanField(default=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class SignupOut(serializers.Serializer):
+    session = serializers.IntegerField(source="session_id")
+    code = serializers.CharField(source="session.code")
+    title = serializers.CharField(source="session.title")
+    start = serializers.DateTimeField(source="session.start")
+    end = serializers.DateTimeField(source="session.end")
+    status = serializers.CharField()
+    offer_expires_at = serializers.DateTimeField()
+
+
+class RegistrationOut(serializers.ModelSerializer):
+    conference = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    sessions = serializers.SerializerMethodField()
+    meals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "conference",
+            "status",
+            "name",
+            "email",
+            "organisation",
+            "sector",
+            "diets",
+            "diet_other",
+            "accessibility",
+            "language",
+            "public_listing",
+            "meals",
+            "sessions",
+            "waiting_since",
+            "offer_expires_at",
+            "created_at",
+        ]
+
+    @extend_schema(exclude=True)
+    def get_sessions(self, obj) -> list:
+        return SignupOut(selectors.registration_signups(registration=obj), many=True).data
+
+
+def _valid(serializer_class, data, **kwargs):
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+DETAIL_KEYS = (
+    "name",
+    "organisation",
+    "sector",
+    "diets",
+    "diet_other",
+    "accessibility",
+    "language",
+    "public_listing",
+)
+
+
+class RegistrationCreate(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []  # anonymous: no session, so no CSRF dance for clients
+
+    @extend_schema(
+        request=CreateSerializer,
+        responses={
+            202: OpenApiResponse(ERROR, description="Always the same: check your e-mail."),
+            400: OpenApiResponse(ERROR, description="invalid_input, invalid_session, "
+                                 "invalid_meal, sessions_overlap"),
+            409: OpenApiResponse(ERROR, description="registration_closed, registration_not_open, "
+                                 "conference_full, session_full (with join_waiting_list=false)"),
+        },
+        summary="Register for a conference",
+    )  # fmt: skip
+    def post(self, request, slug):
+        conference = conference_get_published(slug=slug)
+        data = _valid(CreateSerializer, request.data)
+        try:
+            services.registration_create(
+                conference=conference,
+                email=data["email"],
+                consent=data["consent"],
+                session_ids=data.get("sessions", []),
+                meal_ids=data.get("meals", []),
+                waitlist_ok=data["join_waiting_list"],
+                **{k: data[k] for k in DETAIL_KEYS if k in data},
+            )
+        except RegistrationError as error:
+            raise _api_error(error) from None
+        return Response(
+            {
+                "code": "check_email",
+                "detail": _(
+                    "Thank you. We have sent an e-mail with your registration and your "
+                    "private link."
+                ),
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class RegistrationDetail(APIView):
+    """Read, change (PATCH) or cancel (DELETE) a registration with its private token."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses={200: RegistrationOut, 404: ERROR})
+    def get(self, request, token):
+        registration = selectors.registration_get_by_token(token=token)
+        return Response(RegistrationOut(registration).data)
+
+    @extend_schema(
+        request=UpdateSerializer, responses={200: RegistrationOut, 400: ERROR, 409: ERROR}
+    )
+    def patch(self, request, token):
+        registration = selectors.registration_get_by_token(token=token)
+        data = _valid(UpdateSerializer, request.data)
+        try:
+            with transaction.atomic():
+                details = {k: data[k] for k in DETAIL_KEYS if k in data}
+                if details or "meals" in data:
+                    services.registration_update(
+                        registration=registration, meal_ids=data.get("meals"), **details
+                    )
+                if "sessions" in data:
+                    services.signups_change(
+                        registration=registration,
+                        session_ids=data["sessions"],
+                        waitlist_ok=data.get("join_waiting_list", False),
+                    )
+        except RegistrationError as error:
+            raise _api_error(error) from None
+        registration.refresh_from_db()
+        return Response(RegistrationOut(registration).data)
+
+    @extend_schema(responses={200: RegistrationOut, 404: ERROR}, summary="Cancel")
+    def delete(self, request, token):
+        registration = selectors.registration_get_by_token(token=token)
+        services.registration_cancel(registration=registration)
+        registration.refresh_from_db()
+        return Response(RegistrationOut(registration).data)
+
+
+class IsStaff(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
+
+
+def _organised(request, slug) -> Conference:
+    conference = conferences_for_user(request.user).filter(slug=slug).first()
+    if conference is None:
+        raise ApiError(404, "not_found", _("Not found."))
+    return conference
+
+
+class OrganiserRegistrationOut(RegistrationOut):
+    id = serializers.IntegerField(read_only=True)
+
+    class Meta(RegistrationOut.Meta):
+        fields = ["id", *RegistrationOut.Meta.fields]
+
+
+class OrganiserRegistrations(APIView):
+    """Organisers: every registration of a conference they organise; POST adds one by hand."""
+
+    permission_classes = [IsStaff]
+
+    @extend_schema(responses={200: OrganiserRegistrationOut(many=True)})
+    def get(self, request, slug):
+        conference = _organised(request, slug)
+        registrations = selectors.registration_list(
+            conference=conference,
+            search=request.query_params.get("q", "")[:100],
+            status=request.query_params.get("status", "")[:20],
+        )
+        return Response(OrganiserRegistrationOut(registrations, many=True).data)
+
+    @extend_schema(request=CreateSerializer, responses={201: OrganiserRegistrationOut, 409: ERROR})
+    def post(self, request, slug):
+        conference = _organised(request, slug)
+        data = _valid(CreateSerializer, request.data)
+        try:
+            registration, _created = services.registration_create(
+                conference=conference,
+                email=data["email"],
+                consent=data["consent"],
+                session_ids=data.get("sessions", []),
+                meal_ids=data.get("meals", []),
+                waitlist_ok=data["join_waiting_list"],
+                actor=request.user,
+                by_organiser=True,
+                **{k: data[k] for k in DETAIL_KEYS if k in data},
+            )
+        except RegistrationError as error:
+            raise _api_error(error) from None
+        return Response(OrganiserRegistrationOut(registration).data, status=201)
+
+
+class OrganiserExport(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(responses={(200, "text/csv"): bytes})
+    def get(self, request, slug):
+        conference = _organised(request, slug)
+        response = HttpResponse(
+            exports.registrations_csv(conference=conference), content_type="text/csv"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{conference.slug}-registrations.csv"'
+        )
+        return response
