@@ -1,0 +1,219 @@
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from pypdf import PdfReader
+
+from conference.exporters import booklet as booklet_export
+from conference.models import Session
+from conference.services import session_save
+from tests.factories import RoomFactory, SessionFactory, SpeakerFactory, local
+
+pytestmark = pytest.mark.django_db
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "booklet"
+
+
+@pytest.fixture(autouse=True)
+def booklet_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    cache.clear()
+    yield tmp_path
+    cache.clear()
+
+
+def pdf_text(content: bytes) -> str:
+    if shutil.which("pdftotext"):
+        result = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+        )
+        text = result.stdout.decode()
+    else:
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def festival(conference, programme_of):
+    """Eight parallel seminars, a shared lunch, speakers with organisations and bios."""
+    sessions = programme_of(conference, 8)
+    speaker = SpeakerFactory(
+        conference=conference,
+        name="Åsa Öberg",
+        organisation="Mötesplats Social Innovation",
+        bio="Forskar om sociala innovationer i Skåne.",
+    )
+    sessions[0].speakers.add(speaker)
+    SessionFactory(
+        conference=conference,
+        title="Lunch i Ågrenska salen",
+        kind=Session.Kind.MEAL,
+        start=local(2027, 3, 17, 12, 0),
+        end=local(2027, 3, 17, 13, 0),
+    )
+    return sessions
+
+
+def test_booklet_has_every_title_room_and_speaker(client, conference, festival):
+    response = client.get("/malmo/programme.pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    for session in conference.sessions.all():
+        assert session.title in text
+    for room in conference.rooms.all():
+        assert room.name in text
+    for speaker in conference.speakers.all():
+        assert speaker.name in text
+    assert "Mötesplats Social Innovation" in text
+    assert "Forskar om sociala innovationer i Skåne." in text
+    assert "Praktisk information" in text or "Practical information" in text
+
+
+def test_booklet_embeds_its_fonts_and_is_a5_by_default(client, conference, festival):
+    content = client.get("/malmo/programme.pdf").content
+
+    reader = PdfReader(io.BytesIO(content))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (420, 595)
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            descendant = font.get_object()["/DescendantFonts"][0].get_object()
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    assert "DejaVu-Sans" in fonts
+
+
+def test_booklet_in_a4_and_english(client, conference, festival):
+    session = festival[0]
+    session.title_en = "Partnerships across sectors"
+    session.save()
+
+    response = client.get("/malmo/programme.pdf?lang=en&size=a4")
+
+    box = PdfReader(io.BytesIO(response.content)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    text = pdf_text(response.content)
+    assert "Partnerships across sectors" in text
+    assert "Practical information" in text
+    assert "Contents" in text
+
+
+def test_booklet_contents_lists_page_numbers(client, conference, festival):
+    text = pdf_text(client.get("/malmo/programme.pdf?lang=en").content)
+
+    contents = text[text.index("Contents") :]
+    assert re.search(r"Practical information ?\.+ 2 ", contents)
+    assert re.search(r"Tuesday 16 March ?\.+ 4 ", contents)
+    assert re.search(r"Wednesday 17 March ?\.+ 6 ", contents)
+    assert re.search(r"Speakers ?\.+ \d+ ", contents)
+
+
+def test_booklet_with_bad_size_or_language_is_refused(client, conference):
+    assert client.get("/malmo/programme.pdf?size=b5").status_code == 400
+    assert client.get("/malmo/programme.pdf?lang=fi").status_code == 400
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="pdftoppm (poppler-utils) not installed")
+@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbarimg (zbar-tools) not installed")
+def test_booklet_qr_codes_decode_to_the_session_pages(client, conference, festival, tmp_path):
+    content = client.get("/malmo/programme.pdf").content
+    pdf = tmp_path / "booklet.pdf"
+    pdf.write_bytes(content)
+    pages = len(PdfReader(io.BytesIO(content)).pages)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    decoded = set()
+    for png in sorted(tmp_path.glob("page-*.png")):
+        result = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True
+        )
+        decoded |= {line for line in result.stdout.splitlines() if line}
+
+    expected = {
+        f"http://127.0.0.1:8000/malmo/sessions/{s.code}/" for s in conference.sessions.all()
+    }
+    assert pages > 4
+    assert decoded == expected
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "6", str(pdf), str(ARTIFACTS / "a5")],
+        check=True,
+    )
+
+
+def test_booklet_is_rendered_once_per_programme_version(
+    client, conference, festival, django_assert_num_queries
+):
+    first = client.get("/malmo/programme.pdf")
+
+    with django_assert_num_queries(1):
+        again = client.get("/malmo/programme.pdf")
+    with django_assert_num_queries(1):
+        unchanged = client.get("/malmo/programme.pdf", HTTP_IF_NONE_MATCH=first["ETag"])
+    session = festival[0]
+    session.title = "Ny titel"
+    session_save(session=session)
+    changed = client.get("/malmo/programme.pdf", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.content == first.content
+    assert unchanged.status_code == 304
+    assert changed.status_code == 200
+    assert "Ny titel" in pdf_text(changed.content)
+    assert len(list((Path(booklet_export.settings.MEDIA_ROOT) / "booklets").glob("*.pdf"))) == 1
+
+
+def test_booklet_of_a_large_programme_is_prepared_in_the_background(
+    client, conference, festival, monkeypatch
+):
+    from conference.exporters import tasks
+
+    queued = []
+    monkeypatch.setattr(booklet_export, "SYNC_LIMIT", 3)
+    monkeypatch.setattr(tasks.booklet_render, "delay", lambda *args: queued.append(args))
+
+    waiting = client.get("/malmo/programme.pdf")
+    again = client.get("/malmo/programme.pdf")
+    tasks.booklet_render(*queued[0])
+    ready = client.get("/malmo/programme.pdf")
+
+    assert waiting.status_code == 202
+    assert waiting["Retry-After"] == "10"
+    assert '<meta http-equiv="refresh" content="10">' in waiting.content.decode()
+    assert again.status_code == 202
+    assert len(queued) == 1
+    assert ready.status_code == 200
+    assert ready["Content-Type"] == "application/pdf"
+
+
+def test_booklet_of_a_large_programme_without_a_broker_renders_at_once(
+    client, conference, festival, monkeypatch
+):
+    monkeypatch.setattr(booklet_export, "SYNC_LIMIT", 3)
+
+    response = client.get("/malmo/programme.pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_booklet_room_grid_shows_parallel_rooms(client, conference):
+    rooms = [RoomFactory(conference=conference, name=n, position=i) for i, n in enumerate("AB")]
+    for room in rooms:
+        SessionFactory(
+            conference=conference,
+            title=f"Parallellt i {room.name}",
+            room=room,
+            start=local(2027, 3, 16, 13, 0),
+            end=local(2027, 3, 16, 14, 0),
+        )
+
+    text = pdf_text(client.get("/malmo/programme.pdf").content)
+
+    assert "Tid A B" in text
