@@ -210,3 +210,39 @@ class Entry(models.Model):
 
     def __str__(self):
         return f"{self.registration_id} @ {self.checkpoint_id}"
+
+
+class BadgeJob(models.Model):
+    """A batch of badges rendered in the background into a file, downloaded when ready."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Rendering")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Kind(models.TextChoices):
+        CARD = "card", _("2 × 4 badges of 90 × 55 mm on A4")
+        A6 = "a6", _("2 × 2 badges of A6 on A4")
+        DESK = "desk", _("Welcome desk list")
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(_("layout"), max_length=8, choices=Kind.choices)
+    filters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    count = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="badges/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("badge print job")
+        verbose_name_plural = _("badge print jobs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.status}"

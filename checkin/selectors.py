@@ -237,3 +237,42 @@ def duplicates_for(conference: Conference) -> QuerySet[Scan]:
 
 
 __all__ = ["Verdict"]
+
+
+BADGE_FILTERS = ("sector", "q", "since", "ids")
+
+
+def badge_people(conference: Conference, filters: dict | None = None) -> list[tuple]:
+    """(registration, active badge code) of confirmed registrations, by name, in one query."""
+    filters = filters or {}
+    codes = (
+        BadgeCode.objects.filter(
+            registration__conference=conference,
+            registration__status=Registration.Status.CONFIRMED,
+            revoked_at__isnull=True,
+        )
+        .select_related("registration")
+        .only("code", "registration__name", "registration__organisation", "registration__status")
+        .order_by("registration__name", "registration_id")
+    )
+    if filters.get("sector"):
+        codes = codes.filter(registration__sector=filters["sector"])
+    if filters.get("q"):
+        codes = codes.filter(
+            Q(registration__name__icontains=filters["q"])
+            | Q(registration__organisation__icontains=filters["q"])
+        )
+    if filters.get("since"):
+        codes = codes.filter(registration__created_at__date__gte=filters["since"])
+    if filters.get("ids"):
+        codes = codes.filter(registration_id__in=filters["ids"])
+    return [(code.registration, code.code) for code in codes]
+
+
+def desk_people(conference: Conference) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(conference=conference)
+        .exclude(status=Registration.Status.CANCELLED)
+        .only("name", "organisation", "status")
+        .order_by("name", "id")
+    )

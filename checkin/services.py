@@ -19,7 +19,16 @@ from conference.models import Conference, Session
 from registration.models import AuditEntry, Registration, Signup
 
 from .errors import CheckinError
-from .models import BadgeCode, Checkpoint, DoorAssignment, Entry, Scan, Verdict, normalise_code
+from .models import (
+    BadgeCode,
+    BadgeJob,
+    Checkpoint,
+    DoorAssignment,
+    Entry,
+    Scan,
+    Verdict,
+    normalise_code,
+)
 
 DOOR_STAFF_GROUP = "door staff"
 # Session kinds nobody scans at.
@@ -391,3 +400,47 @@ def scans_sync(*, checkpoint: Checkpoint, scans: list[dict], device_id: str = ""
         except CheckinError as error:
             results.append(error)
     return results
+
+
+# Badge print jobs --------------------------------------------------------------------------------
+
+
+def badge_job_create(*, conference: Conference, kind: str, filters: dict, actor) -> BadgeJob:
+    """Queue a batch of badges (or the desk list); the task runs after commit."""
+    from .tasks import render_badge_job
+
+    if kind not in BadgeJob.Kind.values:
+        raise CheckinError("bad_layout", _("Pick a layout."))
+    job = BadgeJob.objects.create(
+        conference=conference, kind=kind, filters=filters, requested_by=actor
+    )
+    transaction.on_commit(lambda: render_badge_job.delay(job.pk))
+    return job
+
+
+def badge_job_run(*, job_id: int) -> None:
+    """Render the job's PDF into its file. Runs in a Celery worker (or at once without a broker)."""
+    from django.core.files.base import ContentFile
+
+    from .badges import render_desk_list, render_sheet
+    from .selectors import badge_people, desk_people
+
+    job = BadgeJob.objects.select_related("conference").get(pk=job_id)
+    BadgeJob.objects.filter(pk=job.pk).update(status=BadgeJob.Status.RUNNING)
+    try:
+        if job.kind == BadgeJob.Kind.DESK:
+            people = list(desk_people(job.conference))
+            pdf = render_desk_list(job.conference, people)
+        else:
+            badge_codes_issue(conference=job.conference)
+            people = badge_people(job.conference, job.filters)
+            pdf = render_sheet(job.conference, people, layout=job.kind)
+        job.count = len(people)
+        name = f"{job.conference.slug}-{job.kind}-{job.pk}.pdf"
+        job.file.save(name, ContentFile(pdf), save=False)
+        job.status = BadgeJob.Status.DONE
+    except Exception as exc:  # noqa: BLE001 - the organiser sees the failure on the job page
+        job.status = BadgeJob.Status.FAILED
+        job.error = str(exc)[:2000]
+    job.finished_at = timezone.now()
+    job.save(update_fields=["count", "file", "status", "error", "finished_at"])

@@ -1,16 +1,22 @@
+from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from conference.models import Conference
+from registration.models import Registration, Sector
 
-from .models import Verdict
+from .badges import render_sheet
+from .errors import CheckinError
+from .models import BadgeJob, Verdict
 from .presenters import verdict_title
 from .selectors import (
     can_scan,
@@ -21,7 +27,7 @@ from .selectors import (
     is_organiser,
     live_counts,
 )
-from .services import checkpoints_ensure
+from .services import badge_code_for, badge_job_create, checkpoints_ensure
 
 door_required = login_required(login_url="checkin:login")
 
@@ -120,3 +126,93 @@ def live(request, slug):
                 "now": timezone.now(),
             },
         )
+
+
+# Badges ------------------------------------------------------------------------------------------
+
+
+def _pdf(data: bytes, filename: str, *, inline=True) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def my_badge(request, token):
+    """An attendee's own badge, by their private link. Issues the code on first download."""
+    registration = get_object_or_404(
+        Registration.objects.select_related("conference"), manage_token=token
+    )
+    try:
+        code = badge_code_for(registration)
+    except CheckinError as error:
+        return render(
+            request,
+            "checkin/no_badge.html",
+            {"message": error.message, "conference": registration.conference},
+            status=409,
+        )
+    pdf = render_sheet(registration.conference, [(registration, code.code)], layout="a6")
+    return _pdf(pdf, f"badge-{registration.conference.slug}.pdf")
+
+
+class BadgeJobForm(forms.Form):
+    kind = forms.ChoiceField(label=_lazy("Layout"), choices=BadgeJob.Kind.choices)
+    sector = forms.ChoiceField(
+        label=_lazy("Sector"), choices=[("", _lazy("All"))] + Sector.choices, required=False
+    )
+    q = forms.CharField(
+        label=_lazy("Name or organisation contains"), required=False, max_length=100
+    )
+    since = forms.DateField(label=_lazy("Registered on or after"), required=False)
+
+    def filters(self):
+        data = self.cleaned_data
+        filters = {key: data[key] for key in ("sector", "q") if data.get(key)}
+        if data.get("since"):
+            filters["since"] = data["since"].isoformat()
+        return filters
+
+
+@door_required
+def badges(request, slug):
+    conference = _organised(request, slug)
+    if request.method == "POST":
+        form = BadgeJobForm(request.POST)
+        if form.is_valid():
+            with transaction.atomic():
+                job = badge_job_create(
+                    conference=conference,
+                    kind=form.cleaned_data["kind"],
+                    filters=form.filters(),
+                    actor=request.user,
+                )
+            return redirect("checkin:badge-job", slug=conference.slug, pk=job.pk)
+    else:
+        form = BadgeJobForm(initial={"kind": BadgeJob.Kind.CARD})
+    jobs = BadgeJob.objects.filter(conference=conference).order_by("-created_at")[:20]
+    return render(
+        request,
+        "checkin/badges_page.html",
+        {"conference": conference, "form": form, "jobs": jobs},
+    )
+
+
+@door_required
+def badge_job(request, slug, pk):
+    conference = _organised(request, slug)
+    job = get_object_or_404(BadgeJob, conference=conference, pk=pk)
+    return render(request, "checkin/badge_job.html", {"conference": conference, "job": job})
+
+
+@door_required
+def badge_job_download(request, slug, pk):
+    conference = _organised(request, slug)
+    job = get_object_or_404(BadgeJob, conference=conference, pk=pk, status=BadgeJob.Status.DONE)
+    return FileResponse(
+        job.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{conference.slug}-{job.kind}.pdf",
+    )
