@@ -6,8 +6,10 @@
 
     url = bench_database("samla_bench_x")        # drop + create a PostgreSQL database
     django_setup(url)                             # settings for this process; then migrate
-    with gunicorn(url) as base:                   # 2 sync workers on a free port
-        samples = time_get(base + "/path/", n=200)
+    with gunicorn(url) as server:                 # 2 sync workers on a free port
+        cpu = server.cpu_seconds()
+        samples = time_get(server.url + "/path/", n=200)
+        cpu = server.cpu_seconds() - cpu          # workers' CPU time: barely moved by load
     print(summary(samples))                       # median, p95, p99 in milliseconds
     results_write("Programme", markdown_text)     # replace one "## " section of RESULTS.md
 
@@ -88,9 +90,43 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Server:
+    def __init__(self, url: str, pid: int):
+        self.url = url
+        self.pid = pid
+
+    def worker_pids(self) -> list[int]:
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == self.pid:
+                pids.append(int(stat.parent.name))
+        return pids
+
+    def cpu_seconds(self) -> float:
+        """CPU time the master and its workers have used so far. Unlike wall-clock latency it
+        hardly moves when other programs share the machine, so it is the steadier figure."""
+        total = 0.0
+        for pid in [self.pid, *self.worker_pids()]:
+            try:
+                total += _cpu_seconds(pid)
+            except OSError:
+                continue
+        return total
+
+
 @contextmanager
 def gunicorn(database_url: str, workers: int = 2, start_timeout: float = 30.0):
-    """Serve Samla with gunicorn on a free 127.0.0.1 port; yield its base URL; stop it after."""
+    """Serve Samla with gunicorn on a free 127.0.0.1 port; yield a `Server`; stop it after."""
     port = free_port()
     env = {**os.environ, **server_env(database_url)}
     process = subprocess.Popen(
@@ -120,7 +156,7 @@ def gunicorn(database_url: str, workers: int = 2, start_timeout: float = 30.0):
                 if time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not start in time") from None
                 time.sleep(0.2)
-        yield base
+        yield Server(base, process.pid)
     finally:
         process.terminate()
         try:
@@ -172,6 +208,14 @@ def summary(samples: list[float]) -> dict:
     }
 
 
+def load_average() -> str:
+    """The 1-minute load average: above the CPU count, other programs compete for the CPUs."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
 def machine_info(database_url: str) -> dict:
     with psycopg.connect(database_url) as conn:
         postgres = conn.execute("SHOW server_version").fetchone()[0]
@@ -185,6 +229,7 @@ def machine_info(database_url: str) -> dict:
 
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load": load_average(),
         "cpus": os.cpu_count(),
         "ram": f"{mem_kib / 1024 / 1024:.1f} GiB",
         "python": platform.python_version(),
