@@ -140,6 +140,10 @@ def test_demo_setup_puts_door_user_in_door_staff_group_only():
     assert door.is_superuser is False
     assert door.organised_conferences.count() == 0
     assert door.has_perm("conference.change_session") is False
+    assert sorted(door.door_assignments.values_list("conference__slug", flat=True)) == [
+        "kristianstad-2018",
+        "malmo-2017",
+    ]
 
 
 def test_demo_fixture_loads_with_plain_loaddata():
