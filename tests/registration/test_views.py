@@ -6,6 +6,7 @@ from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from registration.models import Registration, Signup
 from tests.factories import ConferenceFactory, RegistrationFactory, local
@@ -272,9 +273,10 @@ def test_list_pages_query_count_does_not_grow(client, conference, url):
 
 
 def test_conference_box_links_register_and_participants(conference):
-    html = Template('{% include "registration/conference_box.html" %}').render(
-        Context({"conference": conference})
-    )
+    with translation.override("en"):
+        html = Template('{% include "registration/conference_box.html" %}').render(
+            Context({"conference": conference})
+        )
 
     assert reverse("registration:register", args=[conference.slug]) in html
     assert reverse("registration:participants", args=[conference.slug]) in html
