@@ -1,5 +1,7 @@
 """Check-in API for door devices: token auth (or the scanner page's session), JSON only."""
 
+import time
+
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -24,19 +26,55 @@ from .selectors import (
 from .services import scan_submit, scans_sync
 
 MAX_BATCH = 2000
+# A door scans a badge every second or two; looking up its token, checkpoint and right to scan
+# for every scan would double the queries. These answers are kept in the worker's memory for a
+# short while, so revoking a token or a door assignment takes effect within that time.
+CACHE_SECONDS = 30
+_token_cache: dict = {}
+_door_cache: dict = {}
+
+
+def _cached(cache, key, load):
+    now = time.monotonic()
+    hit = cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    if len(cache) > 5000:
+        cache.clear()
+    cache[key] = (now + CACHE_SECONDS, value)
+    return value
+
+
+def clear_caches():
+    _token_cache.clear()
+    _door_cache.clear()
+
+
+class CachedTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key):
+        parent = super().authenticate_credentials
+        return _cached(_token_cache, key, lambda: parent(key))
 
 
 class DoorView(APIView):
     # Token first: an unauthenticated request gets 401 with a WWW-Authenticate header.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
     renderer_classes = [JSONRenderer]
 
     def checkpoint(self, pk):
-        checkpoint = checkpoint_get(pk)
+        user = self.request.user
+
+        def load():
+            checkpoint = checkpoint_get(pk)
+            allowed = checkpoint is not None and can_scan(user, checkpoint.conference_id)
+            return checkpoint, allowed
+
+        checkpoint, allowed = _cached(_door_cache, (user.pk, pk), load)
         if checkpoint is None:
             raise ApiError(404, "checkpoint_not_found", _("No such checkpoint."))
-        if not can_scan(self.request.user, checkpoint.conference_id):
+        if not allowed:
             raise ApiError(403, "not_door_staff", _("You are not door staff at this conference."))
         return checkpoint
 

@@ -163,6 +163,7 @@ class ScanResult:
 
 def _registration_for(checkpoint, *, code=None, registration_id=None):
     base = Registration.objects.filter(conference_id=checkpoint.conference_id)
+    base = base.only("id", "conference_id", "name", "organisation", "status")
     if registration_id is not None:
         return base.filter(pk=registration_id).first()
     if not code:
@@ -250,11 +251,11 @@ def scan_submit(
 
     Idempotent on `scan_id`: a retry returns the stored scan and changes nothing. The entry is
     inserted under the unique constraint, so of two concurrent scans of one badge exactly one gets
-    OK; the other records a duplicate and answers "already checked in"."""
+    OK; the other records a duplicate and answers "already checked in".
+
+    A retry is not looked up first (that would cost every scan a query): the unique scan id makes
+    the insert fail, and the stored scan is returned."""
     scan_id = _parse_scan_id(scan_id)
-    known = _existing(checkpoint, scan_id)
-    if known is not None:
-        return known
     now = timezone.now()
     scanned_at = _clamp(scanned_at, now)
     code = normalise_code(code)

@@ -84,3 +84,12 @@ def set_status(registration, status):
         else None,
     )
     registration.refresh_from_db()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_door_caches():
+    from checkin.api import clear_caches
+
+    clear_caches()
+    yield
+    clear_caches()
