@@ -171,7 +171,11 @@ class Booklet:
     def render(self, programme) -> bytes:
         from weasyprint import HTML
 
-        return HTML(string=self.html(programme), base_url=settings.SITE_URL).write_pdf()
+        # full_fonts skips WeasyPrint's own font subsetting pass (a second or so at 120
+        # sessions); the DejaVu fonts are still embedded.
+        return HTML(string=self.html(programme), base_url=settings.SITE_URL).write_pdf(
+            full_fonts=True
+        )
 
 
 def _grid(day, entries):

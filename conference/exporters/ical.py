@@ -7,6 +7,7 @@ change, so clients replace their copy instead of adding a second one. Cancelled 
 in the feed with STATUS:CANCELLED, so subscribed calendars drop them rather than keep them.
 """
 
+import functools
 from datetime import UTC, timedelta
 
 import icalendar
@@ -47,7 +48,12 @@ def _description(session, url) -> str:
 
 
 def calendar_render(*, conference, sessions, name: str, stamp) -> bytes:
-    """A VCALENDAR of `sessions` (already fetched with room, track and speakers)."""
+    """A VCALENDAR of `sessions` (already fetched with room, track and speakers).
+
+    `stamp` is kept in the signature for callers; each event's DTSTAMP is its own last change,
+    so an event's text depends on nothing but the session and is rendered once (see
+    `_event_ical`) until the session, its room, theme or speakers change.
+    """
     url_for = session_url_maker(conference)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Samla//Samla programme//SV")
@@ -59,35 +65,60 @@ def calendar_render(*, conference, sessions, name: str, stamp) -> bytes:
     calendar.add("x-wr-timezone", conference.time_zone)
     calendar.add("refresh-interval", icalendar.vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
-    stamp = _utc(stamp)
     cancelled_label = _("Cancelled")
+    events = []
     for session in sessions:
         url = url_for(session.code)
-        event = icalendar.Event()
-        event.add("uid", f"{session.uid}@samla")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", _utc(session.start))
-        event.add("dtend", _utc(session.end))
-        event.add("created", _utc(session.created_at))
-        event.add("last-modified", _utc(session.updated_at))
-        event.add("sequence", session.sequence)
         title = session.localized("title")
-        if session.status == Session.Status.CANCELLED:
-            event.add("summary", f"{cancelled_label}: {title}")
-            event.add("status", "CANCELLED")
-        else:
-            event.add("summary", title)
-            event.add("status", "CONFIRMED")
-        location = _location(session, conference)
-        if location:
-            event.add("location", location)
-        event.add("url", url)
-        event.add("description", _description(session, url))
-        event.add("categories", [session.get_kind_display()])
-        if session.kind in (Session.Kind.BREAK, Session.Kind.MEAL):
-            event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
-    return calendar.to_ical()
+        cancelled = session.status == Session.Status.CANCELLED
+        events.append(
+            _event_ical(
+                (
+                    f"{session.uid}@samla",
+                    _utc(session.start),
+                    _utc(session.end),
+                    _utc(session.created_at),
+                    _utc(session.updated_at),
+                    session.sequence,
+                    f"{cancelled_label}: {title}" if cancelled else title,
+                    "CANCELLED" if cancelled else "CONFIRMED",
+                    _location(session, conference),
+                    url,
+                    _description(session, url),
+                    session.get_kind_display(),
+                    session.kind in (Session.Kind.BREAK, Session.Kind.MEAL),
+                )
+            )
+        )
+    head = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    return head[: -len(end)] + b"".join(events) + end
+
+
+@functools.lru_cache(maxsize=16384)
+def _event_ical(fields: tuple) -> bytes:
+    """One VEVENT, from every value it shows: the tuple is the cache key, so any change to the
+    session, its room, theme, speakers, the venue or the language renders it afresh."""
+    (uid, start, end, created, modified, sequence, summary, status, location, url) = fields[:10]
+    description, category, transparent = fields[10:]
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", modified)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("created", created)
+    event.add("last-modified", modified)
+    event.add("sequence", sequence)
+    event.add("summary", summary)
+    event.add("status", status)
+    if location:
+        event.add("location", location)
+    event.add("url", url)
+    event.add("description", description)
+    event.add("categories", [category])
+    if transparent:
+        event.add("transp", "TRANSPARENT")
+    return event.to_ical()
 
 
 class ProgrammeCalendar:
