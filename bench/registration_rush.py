@@ -1,0 +1,292 @@
+"""Registration rush: Samla under gunicorn on PostgreSQL, hundreds of registrations at once.
+
+    .venv/bin/python bench/registration_rush.py [--registrations 600] [--concurrency 16]
+
+Creates its own database `samla_bench` (dropped and re-created), starts gunicorn on
+127.0.0.1, fires the registrations through the public API at a 130-seat conference with capped
+workshops, then does the same number of requests against a minimal Django endpoint that runs
+one conditional UPDATE, and prints both throughputs and their ratio. E-mails go to a Redis
+queue nobody consumes (db 15, purged), as they would go to the worker in production.
+Results are written under "## Registration rush" in bench/RESULTS.md.
+"""
+
+import argparse
+import collections
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import redis
+
+ROOT = Path(__file__).resolve().parents[1]
+PG = "postgres://postgres@127.0.0.1:5432"
+DB = "samla_bench"
+PORT = 0  # a free port, picked at start
+BROKER = "redis://127.0.0.1:6379/15"
+
+SITE = """
+from config.settings import *  # noqa
+ROOT_URLCONF = "bench_urls"
+"""
+
+URLS = """
+from django.db import connection
+from django.http import HttpResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from config.urls import urlpatterns as samla
+
+
+@csrf_exempt
+def bare_update(request):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE bench_seat SET taken = taken + 1 WHERE id = 1 AND taken < cap")
+        ok = cursor.rowcount
+    return HttpResponse("ok" if ok else "full", status=200 if ok else 409)
+
+
+urlpatterns = [path("bench/update/", bare_update), *samla]
+"""
+
+SETUP = """
+from datetime import timedelta
+from django.utils import timezone
+from conference.models import Conference, Session
+start = timezone.now() + timedelta(days=30)
+c = Conference.objects.create(slug="rush", name="Lärkonferens 2018", start=start,
+    end=start + timedelta(hours=8), capacity=130, is_published=True)
+ids = []
+for slot in range(3):
+    for n, seats in enumerate((20, 30, 40)):
+        s = Session.objects.create(conference=c, title=f"Workshop {slot}-{n}", kind="workshop",
+            requires_signup=True, capacity=seats,
+            start=start + timedelta(hours=1 + 2 * slot), end=start + timedelta(hours=2 + 2 * slot))
+        ids.append((slot, s.pk))
+import json
+print(json.dumps(ids))
+"""
+
+
+def env():
+    return {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{DB}",
+        "DJANGO_SETTINGS_MODULE": "bench_site",
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CELERY_BROKER_URL": BROKER,
+        "CELERY_RESULT_BACKEND": "",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "CONN_MAX_AGE": "600",
+        "LOG_LEVEL": "ERROR",
+    }
+
+
+def fire(method, path, bodies, concurrency):
+    """Send each body once, `concurrency` keep-alive clients at a time; return latencies,
+    statuses and wall time."""
+    latencies, statuses, lock = [], [], threading.Lock()
+    queue = list(enumerate(bodies))
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                _, body = queue.pop()
+            data = json.dumps(body).encode() if body is not None else None
+            headers = {"Content-Type": "application/json"} if data else {}
+            t0 = time.perf_counter()
+            try:
+                conn.request(method, path, body=data, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except OSError:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+                status = 0
+            elapsed = time.perf_counter() - t0
+            with lock:
+                latencies.append(elapsed)
+                statuses.append(status)
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, statuses, time.perf_counter() - started
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--registrations", type=int, default=600)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    global PORT
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        PORT = probe.getsockname()[1]
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB}")
+    site_dir = tempfile.mkdtemp(prefix="samla-bench-")
+    Path(site_dir, "bench_site.py").write_text(SITE)
+    Path(site_dir, "bench_urls.py").write_text(URLS)
+    environment = env()
+    environment["PYTHONPATH"] = os.pathsep.join([site_dir, str(ROOT)])
+    python = sys.executable
+    run = {"cwd": ROOT, "env": environment, "check": True}
+    subprocess.run([python, "manage.py", "migrate", "-v0"], **run)
+    out = subprocess.run(
+        [python, "manage.py", "shell", "-c", SETUP], capture_output=True, text=True, **run
+    ).stdout
+    sessions = json.loads(out.strip().splitlines()[-1])
+    with psycopg.connect(f"{PG}/{DB}", autocommit=True) as conn:
+        conn.execute("CREATE TABLE bench_seat (id int PRIMARY KEY, taken int, cap int)")
+        conn.execute("INSERT INTO bench_seat VALUES (1, 0, 1000000000)")
+
+    server = subprocess.Popen(
+        [
+            python, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{PORT}",
+            "-w", str(args.workers),
+            "--worker-class", "gthread", "--threads", "4", "--log-level", "error",
+            "--keep-alive", "30",
+        ],
+        cwd=ROOT, env=environment,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            if server.poll() is not None:
+                raise SystemExit("gunicorn did not start")
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/api/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        rng = random.Random(7)
+
+        def registration(i):
+            by_slot = {}
+            for slot, pk in sessions:
+                by_slot.setdefault(slot, []).append(pk)
+            picks = [rng.choice(pks) for slot, pks in by_slot.items() if rng.random() < 0.8]
+            return {
+                "name": f"Deltagare {i}",
+                "email": f"rush{i}@example.org",
+                "organisation": "Exempelkommunen",
+                "sector": rng.choice(["public", "nonprofit", "private", "academia", "other"]),
+                "consent": True,
+                "sessions": picks,
+            }
+
+        # Warm up both paths (connections, imports), then measure.
+        fire("POST", "/bench/update/", [None] * 100, args.concurrency)
+        fire(
+            "POST", "/api/conferences/rush/registrations/",
+            [registration(-i) for i in range(1, 41)], args.concurrency,
+        )  # fmt: skip
+        bare_lat, bare_status, bare_wall = fire(
+            "POST", "/bench/update/", [None] * args.registrations, args.concurrency
+        )
+        reg_lat, reg_status, reg_wall = fire(
+            "POST",
+            "/api/conferences/rush/registrations/",
+            [registration(i) for i in range(args.registrations)],
+            args.concurrency,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        redis.Redis.from_url(BROKER).flushdb()
+
+    with psycopg.connect(f"{PG}/{DB}") as conn:
+        (confirmed,) = conn.execute(
+            "SELECT count(*) FROM registration_registration WHERE status = 'confirmed'"
+        ).fetchone()
+        (waiting,) = conn.execute(
+            "SELECT count(*) FROM registration_registration WHERE status = 'waiting'"
+        ).fetchone()
+        (total,) = conn.execute("SELECT count(*) FROM registration_registration").fetchone()
+        (session_oversold,) = conn.execute(
+            """SELECT coalesce(sum(greatest(taken - capacity, 0)), 0) FROM (
+                 SELECT s.capacity, count(g.id) FILTER (WHERE g.status IN ('confirmed','offered'))
+                 AS taken FROM conference_session s LEFT JOIN registration_signup g
+                 ON g.session_id = s.id WHERE s.requires_signup GROUP BY s.id, s.capacity) t"""
+        ).fetchone()
+    oversold = max(confirmed - 130, 0) + int(session_oversold)
+    errors = sum(1 for s in reg_status if s != 202) + sum(1 for s in bare_status if s != 200)
+    bare_rps = len(bare_lat) / bare_wall
+    reg_rps = len(reg_lat) / reg_wall
+    lines = [
+        f"registrations: {len(reg_lat)} at concurrency {args.concurrency}, "
+        f"gunicorn {args.workers} workers x 4 threads, PostgreSQL",
+        f"registration throughput: {reg_rps:.0f} req/s",
+        f"registration latency ms: p50 {pct(reg_lat, 50):.1f}, p95 {pct(reg_lat, 95):.1f}, "
+        f"p99 {pct(reg_lat, 99):.1f}",
+        f"bare conditional UPDATE throughput: {bare_rps:.0f} req/s "
+        f"(p50 {pct(bare_lat, 50):.1f} ms, p99 {pct(bare_lat, 99):.1f} ms)",
+        f"ratio registration/bare: {reg_rps / bare_rps:.2f}",
+        f"confirmed {confirmed}, waiting {waiting}, total {total}, oversold {oversold}, "
+        f"errors {errors}",
+    ]
+    print("\n".join(lines))
+    print("statuses:", sorted(collections.Counter(reg_status).items()))
+    write_results(lines)
+
+
+NOTES = (
+    "Oversold 0 and errors 0 hold; throughput, p99 and the ratio miss their targets. Every "
+    "registration takes the conference row lock (select_for_update) and does its counting, "
+    "inserts, audit entry and e-mail log under it, about 20 SQL statements, so registrations "
+    "to one conference run one at a time (about 20 ms each even alone, against 1.4 ms for the "
+    "bare UPDATE). Measured while other engineers' benchmarks shared the 2 cores (load ~5). "
+    "Next steps: counter rows updated with one conditional UPDATE per seat pool (conference, "
+    "session) instead of COUNT under a conference-wide lock, and the audit/e-mail rows written "
+    "in bulk."
+)
+
+
+def write_results(lines):
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    section = (
+        "## Registration rush\n\n`.venv/bin/python bench/registration_rush.py` "
+        f"({time.strftime('%Y-%m-%d')}). Targets: ratio ≥ 0.75, p99 ≤ 150 ms, oversold 0, "
+        "errors 0.\n\n```\n" + "\n".join(lines) + "\n```\n\n" + NOTES + "\n"
+    )
+    start = text.find("## Registration rush")
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
