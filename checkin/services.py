@@ -375,7 +375,7 @@ def _sync_one(*, checkpoint, item, device_id, actor, now):
 
 def _entry_locked(checkpoint, registration):
     return (
-        Entry.objects.select_for_update()
+        Entry.objects.select_for_update(of=("self",))
         .select_related("scan", "checkpoint__session")
         .filter(checkpoint=checkpoint, registration=registration)
         .first()
