@@ -18,3 +18,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Tests run tasks in-process even when CI points CELERY_BROKER_URL at Redis; the one test that
+# starts a real worker switches this off for itself.
+CELERY_TASK_ALWAYS_EAGER = True
