@@ -37,6 +37,21 @@ class ScopedToConference:
                 kwargs["queryset"] = db_field.related_model.objects.filter(conference__in=allowed)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    # Rooms, themes and speakers show in every export, so any change marks the programme changed.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.conference_touch(conference=obj.conference)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.conference_touch(conference=obj.conference)
+
+    def delete_queryset(self, request, queryset):
+        conferences = list(Conference.objects.filter(pk__in=queryset.values("conference")))
+        super().delete_queryset(request, queryset)
+        for conference in conferences:
+            services.conference_touch(conference=conference)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "speakers" and not request.user.is_superuser:
             kwargs["queryset"] = Speaker.objects.filter(

@@ -206,3 +206,43 @@ def test_unpublished_conference_of_organiser_is_hidden_from_public_api(client, t
     response = client.get(f"/api/conferences/{theirs.slug}/")
 
     assert response.status_code == 404
+
+
+def test_admin_room_rename_marks_programme_changed(client, two_conferences):
+    mine, _theirs = two_conferences
+    room = RoomFactory(conference=mine, name="Sal A")
+    before = mine.programme_changed_at
+    client.force_login(organiser_of(mine))
+
+    response = client.post(
+        f"/admin/conference/room/{room.pk}/change/",
+        {
+            "conference": mine.pk,
+            "name": "Sal Alfa",
+            "name_en": "",
+            "capacity": "30",
+            "notes": "",
+            "step_free": "on",
+            "position": "0",
+        },
+    )
+
+    mine.refresh_from_db()
+    assert response.status_code == 302
+    assert mine.programme_changed_at > before
+
+
+def test_admin_bulk_delete_of_sessions_marks_programme_changed(client, two_conferences):
+    mine, _theirs = two_conferences
+    session = SessionFactory(conference=mine)
+    before = mine.programme_changed_at
+    client.force_login(organiser_of(mine))
+
+    client.post(
+        "/admin/conference/session/",
+        {"action": "delete_selected", "_selected_action": [session.pk], "post": "yes"},
+    )
+
+    mine.refresh_from_db()
+    assert Session.objects.count() == 0
+    assert mine.programme_changed_at > before
