@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
 from conference.models import Conference
+from conference.selectors import conferences_for_user
 from registration.models import Registration, Sector
 
 from .badges import render_sheet
@@ -27,7 +31,13 @@ from .selectors import (
     is_organiser,
     live_counts,
 )
-from .services import badge_code_for, badge_job_create, checkpoints_ensure
+from .services import (
+    badge_code_for,
+    badge_code_reissue,
+    badge_code_revoke,
+    badge_job_create,
+    checkpoints_ensure,
+)
 
 door_required = login_required(login_url="checkin:login")
 
@@ -216,3 +226,31 @@ def badge_job_download(request, slug, pk):
         as_attachment=True,
         filename=f"{conference.slug}-{job.kind}.pdf",
     )
+
+
+@staff_member_required
+@require_POST
+def badge_code_action(request, slug, pk):
+    """Revoke a registration's badge code, or reissue one (a lost badge), from the organiser's
+    registration page. Only for conferences the user organises; others get 404."""
+    conference = conferences_for_user(request.user).filter(slug=slug).first()
+    if conference is None:
+        raise Http404("conference")
+    registration = get_object_or_404(Registration, conference=conference, pk=pk)
+    back = reverse("registration:organiser-detail", args=[conference.slug, registration.pk])
+    action = request.POST.get("action")
+    try:
+        if action == "revoke":
+            badge_code_revoke(registration=registration, actor=request.user)
+            messages.success(request, _("The badge code was revoked."))
+        elif action == "reissue":
+            badge_code_reissue(registration=registration, actor=request.user)
+            messages.success(
+                request, _("A new badge code was issued; the old badge no longer works.")
+            )
+        else:
+            messages.error(request, _("Pick revoke or reissue."))
+            return redirect(f"{back}#badge-code", permanent=False)
+    except CheckinError as error:
+        messages.error(request, error.message)
+    return redirect(f"{back}#badge-code")
