@@ -141,6 +141,41 @@ class Signup(models.Model):
         return f"{self.registration.name}: {self.session}"
 
 
+class SeatCounter(models.Model):
+    """How many seats of one pool are held: the conference's (session empty) or one session's.
+
+    `taken` always equals the number of confirmed or offered registrations (sign-ups) of the
+    pool. Seats are taken with one conditional UPDATE against the cap read at that moment
+    (registration.seats); `seat_counters_rebuild` recomputes the rows from the statuses.
+    """
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    taken = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("seat counter")
+        verbose_name_plural = _("seat counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference"],
+                condition=Q(session__isnull=True),
+                name="seatcounter_one_per_conference",
+            ),
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=Q(session__isnull=False),
+                name="seatcounter_one_per_session",
+            ),
+            models.CheckConstraint(condition=Q(taken__gte=0), name="seatcounter_taken_gte_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.session or self.conference}: {self.taken}"
+
+
 class AuditEntry(models.Model):
     """Who changed what on a registration, and when. Kept when the person's data is deleted."""
 

@@ -1,9 +1,13 @@
 """Writes to registrations: every rule that protects seats, deadlines and waiting-list order.
 
-Each function that takes or frees a seat runs in one transaction that first locks the
-conference row (`select_for_update()`; SQLite's IMMEDIATE transactions serialise writers the
-same way). All counting happens under that lock, so neither the conference's seats nor a
-session's seats can be oversold. E-mails are queued with `transaction.on_commit()`.
+Seats are counted in `SeatCounter` rows (see registration.seats) and taken with one
+conditional UPDATE each, so no pool can be oversold. Registering, the hot path, does its reads,
+checks and inserts first and takes its seats last, right before COMMIT, so the counter rows are
+locked only for those UPDATEs and the COMMIT; if no seat is left it turns its rows into
+waiting-list places. Every other seat change (cancel, swap, offers, deletion, promotion from the
+waiting list) first locks the conference's counter row and works under that lock, so the
+waiting lists move in order. SQLite's IMMEDIATE transactions serialise writers. E-mails are an
+`EmailLog` row in the transaction, handed to Celery with `transaction.on_commit()`.
 """
 
 import re
@@ -18,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from conference.models import Conference, Session
 
-from . import emails
+from . import emails, seats
 from .errors import RegistrationError
 from .models import AuditEntry, Diet, EmailLog, Registration, Sector, Signup
 
@@ -153,6 +157,8 @@ def _ids(values, field):
 
 def _resolve_sessions(conference: Conference, session_ids) -> list[Session]:
     ids = _ids(session_ids, "sessions")
+    if not ids:
+        return []
     sessions = list(
         Session.objects.filter(
             pk__in=ids,
@@ -182,6 +188,8 @@ def _resolve_sessions(conference: Conference, session_ids) -> list[Session]:
 
 def _resolve_meals(conference: Conference, meal_ids) -> list[Session]:
     ids = _ids(meal_ids, "meals")
+    if not ids:
+        return []
     meals = list(Session.objects.filter(pk__in=ids, conference=conference, kind=Session.Kind.MEAL))
     if len(meals) != len(ids):
         raise RegistrationError("invalid_meal", _("Choose meals from the list."), "meals")
@@ -192,7 +200,10 @@ def _resolve_meals(conference: Conference, meal_ids) -> list[Session]:
 
 
 def _lock_conference(conference_id: int) -> Conference:
-    return Conference.objects.select_for_update().get(pk=conference_id)
+    """Lock the conference's seat counter (the first step of every seat change but
+    registering) and return the conference as it is now."""
+    seats.seat_counter_lock(conference_id=conference_id)
+    return Conference.objects.get(pk=conference_id)
 
 
 def conference_seats_taken(conference: Conference) -> int:
@@ -203,12 +214,8 @@ def session_seats_taken(session: Session) -> int:
     return Signup.objects.filter(session=session, status__in=SIGNUP_HOLDING).count()
 
 
-def _conference_has_seat(conference: Conference) -> bool:
-    return conference.capacity is None or conference_seats_taken(conference) < conference.capacity
-
-
-def _session_has_seat(session: Session) -> bool:
-    return session.seats is None or session_seats_taken(session) < session.seats
+def _take_session_seat(session: Session) -> bool:
+    return seats.session_seat_take(conference_id=session.conference_id, session_id=session.pk)
 
 
 def _actor_label(actor, default):
@@ -218,7 +225,7 @@ def _actor_label(actor, default):
 
 
 def audit(*, registration, action, actor=None, actor_label="attendee", conference=None, **details):
-    AuditEntry.objects.create(
+    return AuditEntry.objects.create(
         conference_id=conference.pk if conference else registration.conference_id,
         registration=registration,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -234,11 +241,12 @@ def audit(*, registration, action, actor=None, actor_label="attendee", conferenc
 def _signup_take(
     *, registration: Registration, session: Session, waitlist_ok: bool, now: datetime
 ) -> Signup:
-    """Give `registration` a seat in `session`, or a place in its queue. Caller holds the lock."""
+    """Give `registration` a seat in `session`, or a place in its queue. Caller holds the
+    conference counter lock and has no holding sign-up for `session`."""
     signup = Signup.objects.filter(registration=registration, session=session).first()
     if signup is None:
         signup = Signup(registration=registration, session=session)
-    if registration.status == Registration.Status.CONFIRMED and _session_has_seat(session):
+    if registration.status == Registration.Status.CONFIRMED and _take_session_seat(session):
         signup.status, signup.waiting_since = Signup.Status.CONFIRMED, None
     elif waitlist_ok or registration.status != Registration.Status.CONFIRMED:
         signup.status, signup.waiting_since = Signup.Status.WAITING, now
@@ -259,7 +267,7 @@ def _signups_fill(*, registration: Registration, now: datetime) -> list[Signup]:
     for signup in registration.signups.filter(status=Signup.Status.WAITING).select_related(
         "session__room"
     ):
-        if _session_has_seat(signup.session):
+        if _take_session_seat(signup.session):
             signup.status, signup.waiting_since = Signup.Status.CONFIRMED, None
             signup.save(update_fields=["status", "waiting_since", "updated_at"])
             filled.append(signup)
@@ -268,7 +276,7 @@ def _signups_fill(*, registration: Registration, now: datetime) -> list[Signup]:
 
 def _promote_session(*, conference: Conference, session: Session, now: datetime) -> None:
     """Give each free seat of `session` to the first in its queue who holds a conference seat."""
-    while _session_has_seat(session):
+    while True:
         signup = (
             Signup.objects.filter(
                 session=session,
@@ -279,7 +287,7 @@ def _promote_session(*, conference: Conference, session: Session, now: datetime)
             .order_by("waiting_since", "id")
             .first()
         )
-        if signup is None:
+        if signup is None or not _take_session_seat(session):
             return
         if conference.waitlist_mode == Conference.WaitlistMode.OFFER:
             signup.status = Signup.Status.OFFERED
@@ -300,13 +308,13 @@ def _promote_session(*, conference: Conference, session: Session, now: datetime)
 
 
 def _promote_conference(*, conference: Conference, now: datetime) -> None:
-    while _conference_has_seat(conference):
+    while True:
         registration = (
             Registration.objects.filter(conference=conference, status=Registration.Status.WAITING)
             .order_by("waiting_since", "id")
             .first()
         )
-        if registration is None:
+        if registration is None or not seats.conference_seat_take(conference_id=conference.pk):
             return
         registration.waiting_since = None
         if conference.waitlist_mode == Conference.WaitlistMode.OFFER:
@@ -359,16 +367,19 @@ def registration_create(
 
     When the conference or a chosen workshop is full, the person joins its waiting list if
     `waitlist_ok`, else `conference_full` / `session_full` is raised and nothing is saved.
+
+    Seats are taken last, right before COMMIT (see the module docstring); `conference` may be
+    a few moments old: the window is checked against it, the caps are read by the UPDATEs.
     """
     now = now or timezone.now()
     email = clean_email(email)
     details = clean_details(details)
     if not consent:
         raise _invalid(_("Please accept the privacy notice to register."), "consent")
-    with transaction.atomic():
-        conference = _lock_conference(conference.pk)
-        if not by_organiser:
-            _check_window(conference, now)
+    if not by_organiser:
+        _check_window(conference, now)
+    sessions = meals = None
+    for attempt in (1, 2):
         existing = Registration.objects.filter(conference=conference, email__iexact=email).first()
         if existing is not None and existing.status != Registration.Status.CANCELLED:
             if by_organiser:
@@ -378,41 +389,96 @@ def registration_create(
                     "email",
                 )
             if existing.updated_at < now - DOUBLE_SUBMIT_WINDOW:
-                emails.email_queue(registration=existing, kind=EmailLog.Kind.REMINDER)
+                with transaction.atomic():
+                    emails.email_queue(registration=existing, kind=EmailLog.Kind.REMINDER)
             return existing, False
-        sessions = _resolve_sessions(conference, session_ids)
-        meals = _resolve_meals(conference, meal_ids)
+        if sessions is None:
+            sessions = _resolve_sessions(conference, session_ids)
+            meals = _resolve_meals(conference, meal_ids)
+        try:
+            registration = _registration_insert(
+                conference=conference,
+                existing=existing,
+                email=email,
+                details=details,
+                sessions=sessions,
+                meals=meals,
+                waitlist_ok=waitlist_ok,
+                actor=actor,
+                by_organiser=by_organiser,
+                now=now,
+            )
+        except IntegrityError:
+            # The same address, submitted at the same moment, was committed first: the second
+            # pass finds it and answers as for any known address.
+            if attempt == 2:
+                raise RegistrationError(
+                    "already_registered", _("This e-mail address is already registered."), "email"
+                ) from None
+        else:
+            return registration, True
+    raise AssertionError("unreachable")
+
+
+def _has_room(counter, cap) -> bool:
+    return cap is None or counter.taken < cap
+
+
+def _registration_insert(
+    *,
+    conference,
+    existing,
+    email,
+    details,
+    sessions,
+    meals,
+    waitlist_ok,
+    actor,
+    by_organiser,
+    now,
+) -> Registration:
+    # Guess each status from the counters as they are now, write the rows with it, and take
+    # the seats last; the rare wrong guess is corrected by `_seats_settle`.
+    counters = seats.seat_counters_get(
+        conference_id=conference.pk, session_ids=[s.pk for s in sessions]
+    )
+    confirm = not waitlist_ok or _has_room(counters[None], conference.capacity)
+    with transaction.atomic():
         registration = existing or Registration(conference=conference)
+        if existing is not None:
+            # Rare: coming back after a cancel. Lock first, as cancels and deletions do, so that
+            # none of them waits on this row while this waits on the counter.
+            seats.seat_counter_lock(conference_id=conference.pk)
+            registration.signups.all().delete()  # all cancelled with the registration
         registration.email = email
         for field, value in details.items():
             setattr(registration, field, value)
         registration.consented_at = now
         registration.offer_expires_at = None
-        if _conference_has_seat(conference):
+        if confirm:
             registration.status, registration.waiting_since = Registration.Status.CONFIRMED, None
-        elif waitlist_ok:
-            registration.status, registration.waiting_since = Registration.Status.WAITING, now
         else:
-            raise RegistrationError("conference_full", _("The conference is full."))
-        try:
-            with transaction.atomic():
-                registration.save()
-        except IntegrityError:
-            # Only the unique address can clash here, and the conference lock rules it out on
-            # PostgreSQL; kept so a constraint error can never become a 500.
-            raise RegistrationError(
-                "already_registered", _("This e-mail address is already registered."), "email"
-            ) from None
+            registration.status, registration.waiting_since = Registration.Status.WAITING, now
+        registration.save()
         if existing is not None:
-            registration.signups.exclude(session__in=sessions).delete()
-        registration.meals.set(meals)
-        signups = [
-            _signup_take(
-                registration=registration, session=session, waitlist_ok=waitlist_ok, now=now
+            registration.meals.set(meals)
+        elif meals:
+            Registration.meals.through.objects.bulk_create(
+                [Registration.meals.through(registration=registration, session=m) for m in meals]
             )
-            for session in sessions
-        ]
-        audit(
+        signups = []
+        for session in sessions:
+            seated = confirm and (not waitlist_ok or _has_room(counters[session.pk], session.seats))
+            signups.append(
+                Signup(
+                    registration=registration,
+                    session=session,
+                    status=Signup.Status.CONFIRMED if seated else Signup.Status.WAITING,
+                    waiting_since=None if seated else now,
+                )
+            )
+        Signup.objects.bulk_create(signups)
+        entry = audit(
             registration=registration,
             action="registered" if existing is None else "registered_again",
             actor=actor,
@@ -420,13 +486,75 @@ def registration_create(
             status=registration.status,
             sessions={str(s.session_id): s.status for s in signups},
         )
-        emails.email_queue(
+        log = emails.email_queue(
             registration=registration,
             kind=EmailLog.Kind.CONFIRMATION
             if registration.status == Registration.Status.CONFIRMED
             else EmailLog.Kind.WAITING,
         )
-    return registration, True
+        _seats_settle(
+            registration=registration,
+            signups=signups,
+            waitlist_ok=waitlist_ok,
+            entry=entry,
+            log=log,
+            now=now,
+        )
+    return registration
+
+
+def _seats_settle(*, registration, signups, waitlist_ok, entry, log, now) -> None:
+    """Take the seats the rows were written for (the last statements before COMMIT) and
+    correct the rows where the guess was wrong; refuse if a seat is needed and gone."""
+    conference_id = registration.conference_id
+    seated = seats.conference_seat_take(conference_id=conference_id, ensure=False)
+    if not seated and not waitlist_ok:
+        raise RegistrationError("conference_full", _("The conference is full."))
+    changed = False
+    if seated != (registration.status == Registration.Status.CONFIRMED):
+        changed = True
+        if seated:
+            registration.status, registration.waiting_since = Registration.Status.CONFIRMED, None
+        else:
+            registration.status, registration.waiting_since = Registration.Status.WAITING, now
+        registration.save(update_fields=["status", "waiting_since", "updated_at"])
+    flipped = {Signup.Status.CONFIRMED: [], Signup.Status.WAITING: []}
+    # Ascending session ids: every transaction takes session counters in the same order.
+    for signup in sorted(signups, key=lambda s: s.session_id):
+        got = seated and seats.session_seat_take(
+            conference_id=conference_id, session_id=signup.session_id, ensure=False
+        )
+        if seated and not got and not waitlist_ok:
+            raise RegistrationError(
+                "session_full",
+                _("“%(title)s” is full.") % {"title": signup.session.localized("title")},
+                "sessions",
+            )
+        status = Signup.Status.CONFIRMED if got else Signup.Status.WAITING
+        if signup.status != status:
+            signup.status, signup.waiting_since = status, None if got else now
+            flipped[status].append(signup.session_id)
+    for status, session_ids in flipped.items():
+        if session_ids:
+            changed = True
+            Signup.objects.filter(registration=registration, session_id__in=session_ids).update(
+                status=status,
+                waiting_since=None if status == Signup.Status.CONFIRMED else now,
+                updated_at=timezone.now(),
+            )
+    if changed:
+        entry.details = {
+            **entry.details,
+            "status": registration.status,
+            "sessions": {str(s.session_id): s.status for s in signups},
+        }
+        entry.save(update_fields=["details"])
+        log.kind = (
+            EmailLog.Kind.CONFIRMATION
+            if registration.status == Registration.Status.CONFIRMED
+            else EmailLog.Kind.WAITING
+        )
+        log.save(update_fields=["kind"])
 
 
 def registration_update(
@@ -498,6 +626,9 @@ def signups_change(
                 signup.save(
                     update_fields=["status", "waiting_since", "offer_expires_at", "updated_at"]
                 )
+        seats.session_seats_free(
+            conference_id=conference.pk, session_ids=[session.pk for session in freed]
+        )
         added = [
             _signup_take(
                 registration=registration, session=session, waitlist_ok=waitlist_ok, now=now
@@ -544,9 +675,12 @@ def _cancel_locked(*, conference, registration, now) -> list[Session]:
         signup.status = Signup.Status.CANCELLED
         signup.waiting_since = signup.offer_expires_at = None
         signup.save(update_fields=["status", "waiting_since", "offer_expires_at", "updated_at"])
+    held = registration.status in HOLDING
     registration.status = Registration.Status.CANCELLED
     registration.waiting_since = registration.offer_expires_at = None
     registration.save(update_fields=["status", "waiting_since", "offer_expires_at", "updated_at"])
+    seats.conference_seats_free(conference_id=conference.pk, count=int(held))
+    seats.session_seats_free(conference_id=conference.pk, session_ids=[s.pk for s in freed])
     return freed
 
 
@@ -667,6 +801,9 @@ def registration_expire_offers(*, now: datetime | None = None) -> int:
             ).select_related("registration", "session__room"):
                 signup.status, signup.offer_expires_at = Signup.Status.CANCELLED, None
                 signup.save(update_fields=["status", "offer_expires_at", "updated_at"])
+                seats.session_seats_free(
+                    conference_id=conference.pk, session_ids=[signup.session_id]
+                )
                 freed.append(signup.session)
                 audit(
                     registration=signup.registration,
