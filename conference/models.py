@@ -229,9 +229,10 @@ class Session(Localized):
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.SV
     )
+    # RESTRICT: a room with sessions can't be deleted alone, but goes with its conference.
     room = models.ForeignKey(
         Room,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="sessions",
         null=True,
         blank=True,

@@ -1,6 +1,8 @@
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from .models import Session
 from .selectors import (
@@ -10,6 +12,8 @@ from .selectors import (
     programme_get,
     speakers_for,
 )
+
+TIMETABLE_CACHE_SECONDS = 60 * 60 * 24
 
 
 def page_not_found(request, exception=None):
@@ -28,11 +32,34 @@ def _render_in_zone(request, conference, template, context):
         return render(request, template, {"conference": conference, **context})
 
 
+def _timetable_html(request, conference):
+    """The rendered timetable, kept in the cache until the programme changes.
+
+    Every programme write goes through conference.services, which moves
+    `programme_changed_at`, so the key changes with the content."""
+    stamp = conference.programme_changed_at.timestamp()
+    key = f"timetable:{conference.pk}:{stamp}:{translation.get_language()}"
+    html = cache.get(key)
+    if html is None:
+        with timezone.override(conference.time_zone):
+            programme = programme_get(conference=conference)
+            html = render_to_string(
+                "conference/_timetable.html",
+                {"conference": conference, "programme": programme},
+                request,
+            )
+        cache.set(key, html, TIMETABLE_CACHE_SECONDS)
+    return html
+
+
 def conference_detail(request, slug):
     conference = conference_get_published(slug=slug)
-    with timezone.override(conference.time_zone):
-        programme = programme_get(conference=conference)
-    return _render_in_zone(request, conference, "conference/detail.html", {"programme": programme})
+    return _render_in_zone(
+        request,
+        conference,
+        "conference/detail.html",
+        {"timetable": _timetable_html(request, conference)},
+    )
 
 
 def session_detail(request, slug, code):

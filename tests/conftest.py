@@ -11,3 +11,12 @@ def pytest_collection_modifyitems(config, items):
 def is_postgres():
     return connection.vendor == "postgresql"
 
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The local-memory cache outlives a test's database rows; ids may be reused after rollback.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -292,3 +292,23 @@ def test_overlap_constraint_exists_for_this_database():
         (count,) = cursor.fetchone()
 
     assert count == (1 if connection.vendor == "postgresql" else 2)
+
+
+def test_deleting_a_conference_takes_its_rooms_and_sessions_along(conference):
+    make(conference, room=RoomFactory(conference=conference))
+
+    conference.delete()
+
+    assert Session.objects.count() == 0
+
+
+def test_deleting_a_room_that_has_sessions_is_refused(conference):
+    from django.db.models import RestrictedError
+
+    room = RoomFactory(conference=conference)
+    make(conference, room=room)
+
+    with pytest.raises(RestrictedError):
+        room.delete()
+
+    assert Session.objects.get().room == room

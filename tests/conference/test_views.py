@@ -125,8 +125,25 @@ def test_programme_page_runs_fixed_queries(
     # conference, rooms, tracks, sessions, speakers, registration counts
     with django_assert_num_queries(6):
         response = client.get("/malmo/")
+    # The timetable is kept until the programme changes: conference, registration counts.
+    with django_assert_num_queries(2):
+        cached = client.get("/malmo/")
 
     assert response.content.decode().count('class="slot ') == count
+    assert cached.content == response.content
+
+
+def test_programme_page_shows_a_moved_session_at_once(client, conference):
+    from conference import services
+
+    session = SessionFactory(conference=conference, title="Flyttas")
+    client.get("/malmo/")
+
+    session.start, session.end = local(2027, 3, 16, 16, 0), local(2027, 3, 16, 17, 0)
+    services.session_save(session=session)
+    html = client.get("/malmo/").content.decode()
+
+    assert "16.00–17.00" in html
 
 
 @pytest.mark.parametrize("count", [1, 50])
