@@ -24,14 +24,8 @@ def _utc(moment):
     return moment.astimezone(UTC)
 
 
-def _location(session, conference) -> str:
-    parts = [session.room.localized("name")] if session.room_id else []
-    parts += [p for p in (conference.venue_name, conference.venue_address) if p]
-    return ", ".join(parts)
-
-
-def _description(session, url) -> str:
-    lines = [session.get_kind_display()]
+def _description(session, url, labels) -> str:
+    lines = [labels[session.kind]]
     if session.track_id:
         lines[0] += f" · {session.track.localized('name')}"
     speakers = list(session.speakers.all())
@@ -39,12 +33,20 @@ def _description(session, url) -> str:
         names = ", ".join(
             f"{s.name} ({s.organisation})" if s.organisation else s.name for s in speakers
         )
-        lines.append(_("Speakers: %(names)s") % {"names": names})
+        lines.append(labels["speakers"] % {"names": names})
     abstract = session.localized("abstract")
     if abstract:
         lines += ["", abstract]
     lines += ["", url]
     return "\n".join(lines)
+
+
+def _labels() -> dict:
+    """Translated labels, looked up once per feed rather than once or twice per session."""
+    labels = {value: str(label) for value, label in Session.Kind.choices}
+    labels["speakers"] = _("Speakers: %(names)s")
+    labels["cancelled"] = _("Cancelled")
+    return labels
 
 
 def calendar_render(*, conference, sessions, name: str, stamp) -> bytes:
@@ -65,7 +67,9 @@ def calendar_render(*, conference, sessions, name: str, stamp) -> bytes:
     calendar.add("x-wr-timezone", conference.time_zone)
     calendar.add("refresh-interval", icalendar.vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
-    cancelled_label = _("Cancelled")
+    labels = _labels()
+    cancelled_label = labels["cancelled"]
+    venue = [p for p in (conference.venue_name, conference.venue_address) if p]
     events = []
     for session in sessions:
         url = url_for(session.code)
@@ -82,10 +86,12 @@ def calendar_render(*, conference, sessions, name: str, stamp) -> bytes:
                     session.sequence,
                     f"{cancelled_label}: {title}" if cancelled else title,
                     "CANCELLED" if cancelled else "CONFIRMED",
-                    _location(session, conference),
+                    ", ".join([session.room.localized("name"), *venue])
+                    if session.room_id
+                    else ", ".join(venue),
                     url,
-                    _description(session, url),
-                    session.get_kind_display(),
+                    _description(session, url, labels),
+                    labels[session.kind],
                     session.kind in (Session.Kind.BREAK, Session.Kind.MEAL),
                 )
             )
