@@ -63,9 +63,16 @@ class _Schedule:
         self.sessions = [s for s in programme.sessions if not s.is_cancelled]
         self.no_room = _("Whole venue")
         self.no_room_guid = str(stable_uuid(self.conference.slug, "rooms", "none"))
+        self.speaker_guids: dict = {}
         self.room_guids = {
             r.pk: str(stable_uuid(self.conference.slug, "rooms", r.pk)) for r in programme.rooms
         }
+
+    def speaker_guid(self, pk) -> str:
+        guid = self.speaker_guids.get(pk)
+        if guid is None:
+            guid = self.speaker_guids[pk] = str(stable_uuid(self.conference.slug, "speakers", pk))
+        return guid
 
     def room_name(self, session) -> str:
         return session.room.localized("name") if session.room_id else self.no_room
@@ -122,7 +129,7 @@ class _Schedule:
             "persons": [
                 {
                     "name": speaker.name,
-                    "guid": str(stable_uuid(self.conference.slug, "speakers", speaker.pk)),
+                    "guid": self.speaker_guid(speaker.pk),
                     "biography": speaker.localized("bio") or None,
                 }
                 for speaker in session.speakers.all()
