@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from conference.models import Conference, Session
 from registration.models import AuditEntry, Registration, Signup
 
+from . import scan_sql
 from .errors import CheckinError
 from .models import (
     BadgeCode,
@@ -253,25 +254,38 @@ def scan_submit(
     inserted under the unique constraint, so of two concurrent scans of one badge exactly one gets
     OK; the other records a duplicate and answers "already checked in".
 
-    A retry is not looked up first (that would cost every scan a query): the unique scan id makes
-    the insert fail, and the stored scan is returned."""
+    Two round trips on PostgreSQL (see scan_sql): one lookup, one insert. A retry is not looked
+    up first: the unique scan id makes the insert fail, and the stored scan is returned."""
     scan_id = _parse_scan_id(scan_id)
     now = timezone.now()
     scanned_at = _clamp(scanned_at, now)
     code = normalise_code(code)
     if not code and registration_id is None:
         raise CheckinError("no_code", _("Scan a badge or pick a person."))
-    registration = _registration_for(checkpoint, code=code, registration_id=registration_id)
-    verdict = _decide_for(checkpoint, registration)
-    entry = None
-    if verdict == Verdict.OK:
-        entry = (
-            Entry.objects.select_related("scan", "checkpoint__session")
-            .filter(checkpoint=checkpoint, registration=registration)
-            .first()
+    needs_signup = checkpoint.kind == Checkpoint.Kind.SESSION and checkpoint.session.requires_signup
+    row = scan_sql.lookup(
+        checkpoint_id=checkpoint.pk,
+        conference_id=checkpoint.conference_id,
+        signup_session_id=checkpoint.session_id if needs_signup else None,
+        code=code,
+        registration_id=registration_id,
+    )
+    registration, entry = None, None
+    verdict = Verdict.UNKNOWN_CODE
+    if row is not None:
+        person_id, name, organisation, status, signup_status, entry_id, at, entry_scan, device = row
+        registration = Registration(
+            id=person_id,
+            conference_id=checkpoint.conference_id,
+            name=name,
+            organisation=organisation,
+            status=status,
         )
-        if entry is not None:
-            verdict = Verdict.ALREADY_CHECKED_IN
+        verdict = decide(checkpoint, registration, signup_status)
+        if entry_id is not None:
+            entry = _entry_stub(checkpoint, registration, entry_id, at, entry_scan, device)
+            if verdict == Verdict.OK:
+                verdict = Verdict.ALREADY_CHECKED_IN
     scan = Scan(
         checkpoint=checkpoint,
         registration=registration,
@@ -279,38 +293,45 @@ def scan_submit(
         scan_id=scan_id,
         device_id=(device_id or "")[:64],
         scanned_at=scanned_at,
+        received_at=now,
         verdict=verdict,
         is_duplicate=verdict == Verdict.ALREADY_CHECKED_IN,
         manual=registration_id is not None,
         actor=actor if actor is not None and actor.is_authenticated else None,
     )
     try:
-        with transaction.atomic():
-            scan.save(force_insert=True)
-            if verdict == Verdict.OK:
-                try:
-                    with transaction.atomic():
-                        entry = Entry.objects.create(
-                            checkpoint=checkpoint,
-                            registration=registration,
-                            scan=scan,
-                            at=scanned_at,
-                        )
-                except IntegrityError:
-                    # Another door won the race a moment ago.
-                    entry = Entry.objects.select_related("scan", "checkpoint__session").get(
-                        checkpoint=checkpoint, registration=registration
-                    )
-                    scan.verdict = Verdict.ALREADY_CHECKED_IN
-                    scan.is_duplicate = True
-                    scan.save(update_fields=["verdict", "is_duplicate"])
+        entry_id = scan_sql.scan_insert(scan, with_entry=verdict == Verdict.OK)
     except IntegrityError:
-        # The same scan id arrived twice at once: answer with the one that was stored.
+        # The same scan id arrived before (a retry): answer with the one that was stored.
         known = _existing(checkpoint, scan_id)
         if known is None:
             raise
         return known
+    scan._state.adding = False
+    if verdict != Verdict.OK:
+        return ScanResult(scan=scan, registration=registration, entry=entry)
+    if entry_id is not None:
+        entry = _entry_stub(checkpoint, registration, entry_id, scanned_at, scan.pk, scan.device_id)
+        return ScanResult(scan=scan, registration=registration, entry=entry)
+    # Another door won the race a moment ago: this scan becomes its duplicate.
+    scan.verdict = Verdict.ALREADY_CHECKED_IN
+    scan.is_duplicate = True
+    Scan.objects.filter(pk=scan.pk).update(verdict=scan.verdict, is_duplicate=True)
+    entry = Entry.objects.select_related("scan", "checkpoint__session").get(
+        checkpoint=checkpoint, registration=registration
+    )
     return ScanResult(scan=scan, registration=registration, entry=entry)
+
+
+def _entry_stub(checkpoint, registration, entry_id, at, scan_pk, device_id):
+    """The entry as a door is told about it, from values already fetched (no query)."""
+    return Entry(
+        id=entry_id,
+        checkpoint=checkpoint,
+        registration=registration,
+        scan=Scan(id=scan_pk, checkpoint=checkpoint, device_id=device_id or ""),
+        at=at,
+    )
 
 
 def _sync_one(*, checkpoint, item, device_id, actor, now):
