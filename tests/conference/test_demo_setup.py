@@ -137,7 +137,7 @@ def test_demo_setup_puts_door_user_in_door_staff_group_only():
 
     door = get_user_model().objects.get(username="door")
     assert list(door.groups.values_list("name", flat=True)) == ["door staff"]
-    assert door.is_superuser is False
+    assert (door.is_superuser, door.is_staff) == (False, False)
     assert door.organised_conferences.count() == 0
     assert door.has_perm("conference.change_session") is False
     assert sorted(door.door_assignments.values_list("conference__slug", flat=True)) == [

@@ -85,16 +85,14 @@ def demo_conferences_load(path: Path = DEFAULT_FIXTURE) -> list[Conference]:
     return loaded
 
 
-def _demo_user(username, password, email):
+def _demo_user(username, password, email, *, staff):
+    """Organisers are staff (they use the admin); door staff log in at /door/login/ only."""
     user, created = get_user_model().objects.get_or_create(
-        username=username, defaults={"email": email, "is_staff": True}
+        username=username, defaults={"email": email, "is_staff": staff}
     )
     if created:
         user.set_password(password)
         user.save(update_fields=["password"])
-    elif not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
     return user
 
 
@@ -108,9 +106,9 @@ def organiser_permissions():
 
 def demo_users_setup(conferences) -> tuple:
     """Create (or keep) the demo organiser and door-staff users and give them the conferences."""
-    organiser = _demo_user(*ORGANISER)
+    organiser = _demo_user(*ORGANISER, staff=True)
     organiser.user_permissions.add(*organiser_permissions())
-    door = _demo_user(*DOOR)
+    door = _demo_user(*DOOR, staff=False)
     group, _created = Group.objects.get_or_create(name=DOOR_STAFF_GROUP)
     door.groups.add(group)
     # The check-in app owns door assignments; the programme app must not import it.
