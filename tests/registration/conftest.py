@@ -89,3 +89,20 @@ def register(conference, email="anna@example.org", now=None, **kwargs):
 
     fields = {**DETAILS, "consent": True, **kwargs}
     return registration_create(conference=conference, email=email, now=now, **fields)
+
+
+def assert_seat_counters_match(conference=None):
+    """Every seat counter equals the seats held by statuses (a missing counter counts as 0)."""
+    from conference.models import Conference
+    from registration.seats import seat_counters_mismatches
+
+    conferences = [conference] if conference is not None else Conference.objects.all()
+    mismatches = {c.slug: seat_counters_mismatches(conference_id=c.pk) for c in conferences}
+    assert {slug: found for slug, found in mismatches.items() if found} == {}
+
+
+@pytest.fixture
+def seats_consistent(db):
+    """After the test: the counters of every conference match the statuses."""
+    yield
+    assert_seat_counters_match()

@@ -6,7 +6,7 @@ from tests.factories import ConferenceFactory, SessionFactory, UserFactory, loca
 
 from .conftest import register
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seats_consistent")]
 
 
 @pytest.fixture

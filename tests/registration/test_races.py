@@ -8,12 +8,15 @@ import pytest
 from django.db import connection
 
 from registration.models import Registration, Signup
-from registration.services import registration_cancel, registration_create
+from registration.services import registration_cancel, registration_create, signup_swap
 from tests.factories import ConferenceFactory
 
-from .conftest import DETAILS, workshop
+from .conftest import DETAILS, assert_seat_counters_match, workshop
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("seats_consistent"),
+]
 
 
 def run_together(jobs):
@@ -105,3 +108,27 @@ def test_cancellations_racing_registrations_keep_waiting_list_order():
     )
     assert still_waiting[:14] == [f"w{i}@example.org" for i in range(6, 20)]
     assert sorted(still_waiting[14:]) == sorted(f"n{i}@example.org" for i in range(30))
+
+
+def test_swaps_cancels_and_registrations_at_once_keep_counters_exact():
+    conference = ConferenceFactory(capacity=20)
+    a = workshop(conference, capacity=6, title="A")
+    b = workshop(conference, capacity=6, title="B")
+    seated = [registers(conference, f"s{i}@example.org", [a.pk])()[0] for i in range(12)]
+
+    jobs = [
+        lambda r=r: signup_swap(registration=r, from_session=a, to_session=b, waitlist_ok=True)
+        for r in seated[:4]
+    ]
+    jobs += [lambda r=r: registration_cancel(registration=r) for r in seated[8:]]
+    jobs += [
+        registers(conference, f"n{i}@example.org", [a.pk if i % 2 else b.pk]) for i in range(24)
+    ]
+    results, errors = run_together(jobs)
+
+    assert errors == []
+    assert Registration.objects.filter(status="confirmed").count() == 20
+    for session in (a, b):
+        assert Signup.objects.filter(session=session, status="confirmed").count() == 6
+    assert Signup.objects.filter(status="confirmed", registration__status="waiting").count() == 0
+    assert_seat_counters_match(conference)

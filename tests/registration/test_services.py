@@ -21,7 +21,7 @@ from tests.factories import ConferenceFactory, SessionFactory, local
 
 from .conftest import register, workshop
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seats_consistent")]
 
 
 def snapshot():
