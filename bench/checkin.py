@@ -2,7 +2,11 @@
 gunicorn on PostgreSQL, and badge sheet rendering time and peak memory for 100, 500 and 1,000
 badges. Writes the "## Check-in" section of bench/RESULTS.md.
 
-    .venv/bin/python bench/checkin.py [--scans 4000] [--doors 10] [--workers 4]
+    .venv/bin/python bench/checkin.py [--scans 4000] [--doors 10] [--workers 2]
+        [--worker-class gthread] [--threads 4] [--no-keepalive]
+
+Each door keeps one HTTP connection open (keep-alive, as a phone's browser does); gthread
+workers keep it, sync workers close it after every answer.
 
 Uses its own database (samla_bench_checkin) on 127.0.0.1 and serves only on 127.0.0.1.
 """
@@ -21,6 +25,9 @@ import threading
 import time
 import uuid
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import Server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -80,6 +87,9 @@ user = get_user_model().objects.create_user("bench-door", password=secrets.token
 door_staff_assign(conference=conference, user=user)
 token = Token.objects.create(user=user).key
 codes = list(BadgeCode.objects.values_list("code", flat=True))
+from django.db import connection
+with connection.cursor() as cursor:  # fresh tables have no statistics yet; production's have
+    cursor.execute("ANALYZE")
 print("SEED" + json.dumps({{"checkpoint": checkpoint.pk, "token": token, "codes": codes}}))
 """
 
@@ -132,7 +142,7 @@ def setup_database(people):
     return json.loads(out[out.index("SEED") + 4 :])
 
 
-def start_gunicorn(workers):
+def start_gunicorn(workers, worker_class="gthread", threads=4):
     process = subprocess.Popen(
         [
             GUNICORN,
@@ -142,7 +152,11 @@ def start_gunicorn(workers):
             "--workers",
             str(workers),
             "--worker-class",
-            "sync",
+            worker_class,
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            "30",
             "--log-level",
             "warning",
         ],
@@ -161,7 +175,7 @@ def start_gunicorn(workers):
     raise SystemExit("gunicorn did not start")
 
 
-def scan_load(seed, scans, doors):
+def scan_load(seed, scans, doors, keepalive=True):
     """`doors` threads; every badge is scanned by two doors (one OK, one "already checked in")."""
     codes = seed["codes"]
     jobs = [codes[i % len(codes)] for i in range(scans // 2)] * 2
@@ -174,6 +188,7 @@ def scan_load(seed, scans, doors):
 
     def door(name):
         own = []
+        connection = None
         while True:
             with lock:
                 index = next(cursor, None)
@@ -184,13 +199,19 @@ def scan_load(seed, scans, doors):
             )
             t = time.perf_counter()
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+                if connection is None:
+                    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
                 connection.request("POST", path, body, headers)
                 response = connection.getresponse()
                 data = response.read()
-                connection.close()
-            except OSError as exc:
+                if not keepalive or response.will_close:
+                    connection.close()
+                    connection = None
+            except (OSError, http.client.HTTPException) as exc:
                 errors.append(repr(exc))
+                if connection is not None:
+                    connection.close()
+                connection = None
                 continue
             own.append(time.perf_counter() - t)
             if response.status != 200:
@@ -199,6 +220,8 @@ def scan_load(seed, scans, doors):
             verdict = json.loads(data)["verdict"]
             with lock:
                 verdicts[verdict] = verdicts.get(verdict, 0) + 1
+        if connection is not None:
+            connection.close()
         with lock:
             latencies.extend(own)
 
@@ -243,7 +266,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scans", type=int, default=4000)
     parser.add_argument("--doors", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--no-keepalive", action="store_true")
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--skip-scan", action="store_true")
     parser.add_argument("--skip-render", action="store_true")
@@ -257,24 +283,34 @@ def main():
     ]
     if not options.skip_scan:
         seed = setup_database(options.people)
-        server = start_gunicorn(options.workers)
+        server = start_gunicorn(options.workers, options.worker_class, options.threads)
+        keepalive = not options.no_keepalive
+        load_before = os.getloadavg()[0]
         try:
-            scan_load(seed, 400, options.doors)  # warm-up: connections, imports
+            scan_load(seed, 400, options.doors, keepalive)  # warm-up: connections, imports
             psql_reset = "DELETE FROM checkin_entry; DELETE FROM checkin_scan;"  # fresh entries
             subprocess.run(["psql", f"{PG}/{DB_NAME}", "-q", "-c", psql_reset], check=True, env=ENV)
-            result = scan_load(seed, options.scans, options.doors)
+            watched = Server("", server.pid)
+            cpu = watched.cpu_seconds()
+            result = scan_load(seed, options.scans, options.doors, keepalive)
+            result["server_cpu_ms"] = 1000 * (watched.cpu_seconds() - cpu) / result["scans"]
         finally:
             server.terminate()
             server.wait(timeout=10)
         print(json.dumps(result, indent=1))
         lines += [
-            f"### Scans: {options.doors} concurrent doors, gunicorn ({options.workers} sync "
-            "workers) on PostgreSQL, token auth",
+            f"### Scans: {options.doors} concurrent doors, gunicorn ({options.workers} "
+            f"{options.worker_class} workers"
+            + (f" × {options.threads} threads" if options.worker_class == "gthread" else "")
+            + f", {'keep-alive' if keepalive else 'a new connection per scan'}) on PostgreSQL, "
+            f"token auth; load average {load_before:.1f} at the start",
             "",
-            "| scans | seconds | scans/s | p50 ms | p99 ms | verdicts | errors |",
-            "|---|---|---|---|---|---|---|",
+            "| scans | seconds | scans/s | p50 ms | p99 ms | gunicorn CPU ms per scan | verdicts "
+            "| errors |",
+            "|---|---|---|---|---|---|---|---|",
             f"| {result['scans']} | {result['seconds']:.1f} | **{result['per_second']:.0f}** | "
             f"{result['p50_ms']:.1f} | **{result['p99_ms']:.1f}** | "
+            f"{result['server_cpu_ms']:.2f} | "
             f"{', '.join(f'{k} {v}' for k, v in sorted(result['verdicts'].items()))} | "
             f"{result['error_count']} |",
             "",
