@@ -124,6 +124,7 @@ def _programme_feed(request, slug, exporter_factory, name, *extra):
         last_modified=conference.programme_changed_at,
         language=language,
         attachment=name == "csv",
+        private=name == "csv",
     )
 
 

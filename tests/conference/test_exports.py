@@ -63,6 +63,7 @@ def test_programme_csv_lists_every_session_for_an_organiser(client, conference, 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="malmo-programme.csv"'
+    assert response["Cache-Control"] == "private, max-age=0, must-revalidate"
     header, row = read_csv(response)
     with translation.override("sv"):
         assert header[:6] == [_("Code"), _("Date"), _("Starts"), _("Ends"), _("Room"), _("Title")]
