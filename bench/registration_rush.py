@@ -1,13 +1,15 @@
 """Registration rush: Samla under gunicorn on PostgreSQL, hundreds of registrations at once.
 
     .venv/bin/python bench/registration_rush.py [--registrations 600] [--concurrency 16]
+        [--workers 3] [--threads 4] [--celery-worker] [--broker redis://127.0.0.1:6379/14]
 
-Creates its own database `samla_bench` (dropped and re-created), starts gunicorn on
+Creates its own database `samla_bench` (dropped and re-created), starts gunicorn (gthread) on
 127.0.0.1, fires the registrations through the public API at a 130-seat conference with capped
 workshops, then does the same number of requests against a minimal Django endpoint that runs
-one conditional UPDATE, and prints both throughputs and their ratio. E-mails go to a Redis
-queue nobody consumes (db 15, purged), as they would go to the worker in production.
-Results are written under "## Registration rush" in bench/RESULTS.md.
+one conditional UPDATE, and prints both throughputs and their ratio. E-mails are queued in
+Redis (the broker's db is purged afterwards); with --celery-worker a real Celery worker (one
+process, `--pool solo`) sends them meanwhile, with Django's locmem e-mail backend, on the same
+two cores. Results are written under "## Registration rush" in bench/RESULTS.md.
 """
 
 import argparse
@@ -31,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PG = "postgres://postgres@127.0.0.1:5432"
 DB = "samla_bench"
 PORT = 0  # a free port, picked at start
-BROKER = "redis://127.0.0.1:6379/15"
+BROKER = ""  # from --broker
 
 SITE = """
 from config.settings import *  # noqa
@@ -144,9 +146,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--registrations", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--celery-worker", action="store_true")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
-    global PORT
+    global PORT, BROKER
+    BROKER = args.broker
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         PORT = probe.getsockname()[1]
@@ -174,11 +181,17 @@ def main():
         [
             python, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{PORT}",
             "-w", str(args.workers),
-            "--worker-class", "gthread", "--threads", "4", "--log-level", "error",
+            "--worker-class", "gthread", "--threads", str(args.threads), "--log-level", "error",
             "--keep-alive", "30",
         ],
         cwd=ROOT, env=environment,
     )  # fmt: skip
+    worker = None
+    if args.celery_worker:
+        worker = subprocess.Popen(
+            [python, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-l", "error"],
+            cwd=ROOT, env=environment,
+        )  # fmt: skip
     try:
         for _ in range(100):
             if server.poll() is not None:
@@ -210,6 +223,7 @@ def main():
             "POST", "/api/conferences/rush/registrations/",
             [registration(-i) for i in range(1, 41)], args.concurrency,
         )  # fmt: skip
+        load_before = os.getloadavg()
         bare_lat, bare_status, bare_wall = fire(
             "POST", "/bench/update/", [None] * args.registrations, args.concurrency
         )
@@ -219,9 +233,14 @@ def main():
             [registration(i) for i in range(args.registrations)],
             args.concurrency,
         )
+        load_after = os.getloadavg()
+        backlog = redis.Redis.from_url(BROKER).llen("celery")
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
         redis.Redis.from_url(BROKER).flushdb()
 
     with psycopg.connect(f"{PG}/{DB}") as conn:
@@ -244,7 +263,14 @@ def main():
     reg_rps = len(reg_lat) / reg_wall
     lines = [
         f"registrations: {len(reg_lat)} at concurrency {args.concurrency}, "
-        f"gunicorn {args.workers} workers x 4 threads, PostgreSQL",
+        f"gunicorn {args.workers} workers x {args.threads} threads (gthread), PostgreSQL, "
+        + (
+            "Celery worker (solo) sending meanwhile"
+            if worker
+            else "e-mails queued in Redis, no worker"
+        )
+        + f", {backlog} e-mail tasks still queued at the end",
+        f"load average (1 min) before {load_before[0]:.1f}, after {load_after[0]:.1f}",
         f"registration throughput: {reg_rps:.0f} req/s",
         f"registration latency ms: p50 {pct(reg_lat, 50):.1f}, p95 {pct(reg_lat, 95):.1f}, "
         f"p99 {pct(reg_lat, 99):.1f}",
@@ -256,7 +282,8 @@ def main():
     ]
     print("\n".join(lines))
     print("statuses:", sorted(collections.Counter(reg_status).items()))
-    write_results(lines)
+    if not args.no_write:
+        write_results(lines)
 
 
 NOTES = (

@@ -18,11 +18,10 @@ change (cancel, swap, offers, deletion, promotion) locks the conference counter 
 
 from collections import Counter
 
-from django.db import transaction
-from django.db.models import F, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import F, Q
 
-from conference.models import Conference, Session
+from conference.models import Conference, Room, Session
 
 from .models import Registration, SeatCounter, Signup
 
@@ -40,19 +39,37 @@ def _session_counter(session_id):
     return SeatCounter.objects.filter(session_id=session_id)
 
 
-def _conference_cap(conference_id):
-    return Subquery(Conference.objects.filter(pk=conference_id).values("capacity")[:1])
+# The hot path's statements, written out: the ORM would rebuild and compile the subqueries on
+# every call. The cap is read inside the UPDATE, so it is the organiser's latest.
+_TAKE_CONFERENCE = """
+    UPDATE {counter} SET taken = taken + 1
+    WHERE conference_id = %s AND session_id IS NULL
+      AND taken < COALESCE((SELECT capacity FROM {conference} WHERE id = %s), {no_limit})
+"""
+_TAKE_SESSION = """
+    UPDATE {counter} SET taken = taken + 1
+    WHERE session_id = %s
+      AND taken < COALESCE(
+        (SELECT COALESCE(s.capacity, r.capacity) FROM {session} s
+         LEFT JOIN {room} r ON r.id = s.room_id WHERE s.id = %s),
+        {no_limit})
+"""
 
 
-def _session_cap(session_id):
-    return Subquery(
-        Session.objects.filter(pk=session_id).values(cap=Coalesce("capacity", "room__capacity"))[:1]
+def _sql(template):
+    return template.format(
+        counter=SeatCounter._meta.db_table,
+        conference=Conference._meta.db_table,
+        session=Session._meta.db_table,
+        room=Room._meta.db_table,
+        no_limit=NO_LIMIT,
     )
 
 
-def _take(counter, cap) -> bool:
-    free = counter.filter(taken__lt=Coalesce(cap, Value(NO_LIMIT)))
-    return free.update(taken=F("taken") + 1) == 1
+def _take(template, pool_id) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(template), [pool_id, pool_id])
+        return cursor.rowcount == 1
 
 
 def seat_counts_recount(*, conference_id: int, session_ids=None) -> dict[int | None, int]:
@@ -127,19 +144,19 @@ def seat_counter_lock(*, conference_id: int) -> SeatCounter:
 def conference_seat_take(*, conference_id: int, ensure: bool = True) -> bool:
     """Take one conference seat if one is free at this moment; return whether it was taken.
     `ensure=False` when the caller already made sure the counter exists (saves a query)."""
-    if _take(_conference_counter(conference_id), _conference_cap(conference_id)):
+    if _take(_TAKE_CONFERENCE, conference_id):
         return True
     if ensure and _create_missing(conference_id, [None]):
-        return _take(_conference_counter(conference_id), _conference_cap(conference_id))
+        return _take(_TAKE_CONFERENCE, conference_id)
     return False
 
 
 def session_seat_take(*, conference_id: int, session_id: int, ensure: bool = True) -> bool:
     """Take one seat of the session if one is free at this moment; return whether it was."""
-    if _take(_session_counter(session_id), _session_cap(session_id)):
+    if _take(_TAKE_SESSION, session_id):
         return True
     if ensure and _create_missing(conference_id, [session_id]):
-        return _take(_session_counter(session_id), _session_cap(session_id))
+        return _take(_TAKE_SESSION, session_id)
     return False
 
 

@@ -378,23 +378,19 @@ def registration_create(
         raise _invalid(_("Please accept the privacy notice to register."), "consent")
     if not by_organiser:
         _check_window(conference, now)
-    sessions = meals = None
-    for attempt in (1, 2):
-        existing = Registration.objects.filter(conference=conference, email__iexact=email).first()
+    sessions = _resolve_sessions(conference, session_ids)
+    meals = _resolve_meals(conference, meal_ids)
+    # Insert first and let the unique address constraint find a known address: that saves
+    # the lookup on every new registration, and a concurrent double submission lands here too.
+    existing = None
+    for _attempt in range(3):
         if existing is not None and existing.status != Registration.Status.CANCELLED:
             if by_organiser:
-                raise RegistrationError(
-                    "already_registered",
-                    _("This e-mail address is already registered."),
-                    "email",
-                )
+                break
             if existing.updated_at < now - DOUBLE_SUBMIT_WINDOW:
                 with transaction.atomic():
                     emails.email_queue(registration=existing, kind=EmailLog.Kind.REMINDER)
             return existing, False
-        if sessions is None:
-            sessions = _resolve_sessions(conference, session_ids)
-            meals = _resolve_meals(conference, meal_ids)
         try:
             registration = _registration_insert(
                 conference=conference,
@@ -409,15 +405,14 @@ def registration_create(
                 now=now,
             )
         except IntegrityError:
-            # The same address, submitted at the same moment, was committed first: the second
-            # pass finds it and answers as for any known address.
-            if attempt == 2:
-                raise RegistrationError(
-                    "already_registered", _("This e-mail address is already registered."), "email"
-                ) from None
+            existing = Registration.objects.filter(
+                conference=conference, email__iexact=email
+            ).first()
         else:
             return registration, True
-    raise AssertionError("unreachable")
+    raise RegistrationError(
+        "already_registered", _("This e-mail address is already registered."), "email"
+    )
 
 
 def _has_room(counter, cap) -> bool:
