@@ -30,6 +30,9 @@ import psycopg
 import redis
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.common import Server, _cpu_seconds  # noqa: E402
+
 PG = "postgres://postgres@127.0.0.1:5432"
 DB = "samla_bench"
 PORT = 0  # a free port, picked at start
@@ -137,6 +140,38 @@ def fire(method, path, bodies, concurrency):
     return latencies, statuses, time.perf_counter() - started
 
 
+def cpu_snapshot(server_pid):
+    """CPU seconds of gunicorn (master and workers) and of the PostgreSQL backends serving
+    the bench database. Unlike latency, these hardly move when others share the machine."""
+    pids = Server("", server_pid).worker_pids() + [server_pid]
+    app = 0.0
+    for pid in pids:
+        try:
+            app += _cpu_seconds(pid)
+        except OSError:
+            continue
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        backends = [
+            pid
+            for (pid,) in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB]
+            ).fetchall()
+        ]
+    db = {}
+    for pid in backends:
+        try:
+            db[pid] = _cpu_seconds(pid)
+        except OSError:
+            continue
+    return app, db
+
+
+def cpu_used(before, after):
+    app = after[0] - before[0]
+    db = sum(t - before[1].get(pid, 0.0) for pid, t in after[1].items())
+    return app, db
+
+
 def pct(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
@@ -224,9 +259,11 @@ def main():
             [registration(-i) for i in range(1, 41)], args.concurrency,
         )  # fmt: skip
         load_before = os.getloadavg()
+        cpu0 = cpu_snapshot(server.pid)
         bare_lat, bare_status, bare_wall = fire(
             "POST", "/bench/update/", [None] * args.registrations, args.concurrency
         )
+        cpu1 = cpu_snapshot(server.pid)
         reg_lat, reg_status, reg_wall = fire(
             "POST",
             "/api/conferences/rush/registrations/",
@@ -234,6 +271,7 @@ def main():
             args.concurrency,
         )
         load_after = os.getloadavg()
+        cpu2 = cpu_snapshot(server.pid)
         backlog = redis.Redis.from_url(BROKER).llen("celery")
     finally:
         server.terminate()
@@ -277,6 +315,11 @@ def main():
         f"bare conditional UPDATE throughput: {bare_rps:.0f} req/s "
         f"(p50 {pct(bare_lat, 50):.1f} ms, p99 {pct(bare_lat, 99):.1f} ms)",
         f"ratio registration/bare: {reg_rps / bare_rps:.2f}",
+        "CPU ms per request (gunicorn + its PostgreSQL backends): registration "
+        + "{:.1f} + {:.1f}, bare UPDATE {:.1f} + {:.1f}".format(
+            *(t * 1000 / len(reg_lat) for t in cpu_used(cpu1, cpu2)),
+            *(t * 1000 / len(bare_lat) for t in cpu_used(cpu0, cpu1)),
+        ),
         f"confirmed {confirmed}, waiting {waiting}, total {total}, oversold {oversold}, "
         f"errors {errors}",
     ]

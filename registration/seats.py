@@ -111,18 +111,17 @@ def _create_missing(conference_id: int, keys) -> bool:
     return True
 
 
-def seat_counters_get(*, conference_id: int, session_ids=()) -> dict[int | None, SeatCounter]:
-    """The counters of the conference (key None) and of `session_ids`, without a lock; missing
-    ones are created. Use them to guess, never to decide: the conditional UPDATE decides."""
+def seat_counters_get(*, conference_id: int, session_ids=()) -> dict[int | None, int]:
+    """Seats taken now, per pool (None: the conference), read without a lock; missing counters
+    are created. Use them to guess, never to decide: the conditional UPDATE decides."""
     wanted = {None, *session_ids}
 
     def read():
-        return {
-            c.session_id: c
-            for c in SeatCounter.objects.filter(conference_id=conference_id).filter(
-                Q(session__isnull=True) | Q(session_id__in=list(session_ids))
-            )
-        }
+        return dict(
+            SeatCounter.objects.filter(conference_id=conference_id)
+            .filter(Q(session__isnull=True) | Q(session_id__in=list(session_ids)))
+            .values_list("session_id", "taken")
+        )
 
     counters = read()
     if wanted - set(counters):

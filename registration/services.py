@@ -39,6 +39,17 @@ DETAIL_FIELDS = (
     "public_listing",
 )
 LANGUAGES = ("sv", "en")
+# What seat-taking needs of a session: its time, title, cap and conference.
+SESSION_FIELDS = (
+    "conference_id",
+    "title",
+    "title_en",
+    "start",
+    "end",
+    "capacity",
+    "room_id",
+    "room__capacity",
+)
 # A repeated submission within this time is a double click or a retry: no reminder e-mail.
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
 _UNSAFE_TEXT = re.compile(r"[<>\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -167,6 +178,7 @@ def _resolve_sessions(conference: Conference, session_ids) -> list[Session]:
             status=Session.Status.SCHEDULED,
         )
         .select_related("room")
+        .only(*SESSION_FIELDS)
         .order_by("start", "pk")
     )
     if len(sessions) != len(ids):
@@ -415,8 +427,8 @@ def registration_create(
     )
 
 
-def _has_room(counter, cap) -> bool:
-    return cap is None or counter.taken < cap
+def _has_room(taken, cap) -> bool:
+    return cap is None or taken < cap
 
 
 def _registration_insert(

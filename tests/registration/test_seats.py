@@ -59,7 +59,7 @@ def test_register_when_guess_says_free_but_conference_full_flips_to_waiting(
     first = workshops[0]
     for i in range(3):
         register(conference, email=f"s{i}@example.org")
-    stale = {None: SeatCounter(taken=0), first.pk: SeatCounter(taken=0)}
+    stale = {None: 0, first.pk: 0}
     monkeypatch.setattr(seats, "seat_counters_get", lambda **kwargs: stale)
 
     registration, _ = register(conference, session_ids=[first.pk])
@@ -76,7 +76,7 @@ def test_register_when_guess_says_full_but_seat_free_flips_to_confirmed(
     conference, workshops, monkeypatch
 ):
     first = workshops[0]
-    stale = {None: SeatCounter(taken=3), first.pk: SeatCounter(taken=2)}
+    stale = {None: 3, first.pk: 2}
     register(conference, email="warm@example.org", session_ids=[first.pk])
     monkeypatch.setattr(seats, "seat_counters_get", lambda **kwargs: stale)
 
@@ -103,7 +103,7 @@ def test_register_without_waitlist_when_guess_wrong_refused_nothing_changed(
     monkeypatch.setattr(
         seats,
         "seat_counters_get",
-        lambda **kwargs: {None: SeatCounter(taken=0), first.pk: SeatCounter(taken=0)},
+        lambda **kwargs: {None: 0, first.pk: 0},
     )
 
     with pytest.raises(RegistrationError) as error:
