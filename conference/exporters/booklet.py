@@ -30,6 +30,8 @@ SYNC_LIMIT = getattr(settings, "BOOKLET_SYNC_LIMIT", 200)
 RETRY_SECONDS = 10
 QUIET_ZONE = 2
 MODULE_PIXELS = 4
+# Rooms side by side in one timetable table, by paper size.
+GRID_COLUMNS = {"a5": 4, "a4": 6}
 PENDING_SECONDS = 300
 
 
@@ -114,7 +116,9 @@ class Booklet:
                     "anchor": f"d-{day.date.isoformat()}",
                     "date": day.date,
                     "rooms": [r.localized("name") for r in day.rooms],
-                    "grid": _grid(day, entries) if day.is_parallel else None,
+                    "grids": _grids(day, entries, GRID_COLUMNS[self.size])
+                    if day.is_parallel
+                    else [],
                     "sessions": entries,
                 }
             )
@@ -178,19 +182,38 @@ class Booklet:
         )
 
 
-def _grid(day, entries):
-    """Rows of the parallel-rooms table: (time, [cell per room]) or (time, shared entry)."""
-    columns = {room.pk: i for i, room in enumerate(day.rooms)}
-    rows: dict = {}
-    for entry in entries:
-        row = rows.setdefault(entry["start_at"], {"time": entry["start"], "cells": None, "all": []})
-        if entry["room_id"] in columns:
-            if row["cells"] is None:
-                row["cells"] = [[] for _ in columns]
-            row["cells"][columns[entry["room_id"]]].append(entry)
-        else:
-            row["all"].append(entry)
-    return [rows[key] for key in sorted(rows)]
+def _grids(day, entries, columns_per_table):
+    """The parallel-rooms timetable of a day, as tables of at most `columns_per_table` rooms.
+
+    Ten rooms side by side on A5 leave columns a few letters wide: unreadable, and every title
+    broken into many lines costs WeasyPrint time. Each table lists the shared sessions (lunch,
+    breaks) too, so it reads on its own.
+    """
+    rooms = list(day.rooms)
+    tables = []
+    for first in range(0, len(rooms), columns_per_table):
+        group = rooms[first : first + columns_per_table]
+        columns = {room.pk: i for i, room in enumerate(group)}
+        rows: dict = {}
+        for entry in entries:
+            if entry["room_id"] is not None and entry["room_id"] not in columns:
+                continue
+            row = rows.setdefault(
+                entry["start_at"], {"time": entry["start"], "cells": None, "all": []}
+            )
+            if entry["room_id"] in columns:
+                if row["cells"] is None:
+                    row["cells"] = [[] for _ in columns]
+                row["cells"][columns[entry["room_id"]]].append(entry)
+            else:
+                row["all"].append(entry)
+        tables.append(
+            {
+                "rooms": [room.localized("name") for room in group],
+                "rows": [rows[key] for key in sorted(rows)],
+            }
+        )
+    return tables
 
 
 def _directory() -> Path:

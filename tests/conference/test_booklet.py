@@ -219,8 +219,10 @@ def test_booklet_of_a_large_programme_without_a_broker_renders_at_once(
     assert response["Content-Type"] == "application/pdf"
 
 
-def test_booklet_room_grid_shows_parallel_rooms(client, conference):
-    rooms = [RoomFactory(conference=conference, name=n, position=i) for i, n in enumerate("AB")]
+def test_booklet_room_grid_shows_parallel_rooms_four_to_a_table_on_a5(client, conference):
+    rooms = [
+        RoomFactory(conference=conference, name=name, position=i) for i, name in enumerate("ABCDEF")
+    ]
     for room in rooms:
         SessionFactory(
             conference=conference,
@@ -230,6 +232,9 @@ def test_booklet_room_grid_shows_parallel_rooms(client, conference):
             end=local(2027, 3, 16, 14, 0),
         )
 
-    text = pdf_text(client.get("/malmo/programme.pdf").content)
+    a5 = pdf_text(client.get("/malmo/programme.pdf").content)
+    a4 = pdf_text(client.get("/malmo/programme.pdf?size=a4").content)
 
-    assert "Tid A B" in text
+    assert "Tid A B C D" in a5
+    assert "Tid E F" in a5
+    assert "Tid A B C D E F" in a4
