@@ -21,6 +21,7 @@ demo: install
 	mkdir -p var
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py demo_setup
+	DEBUG=1 $(BIN)/python manage.py demo_attendees
 
 run: demo
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
