@@ -46,13 +46,15 @@ _TAKE_CONFERENCE = """
     WHERE conference_id = %s AND session_id IS NULL
       AND taken < COALESCE((SELECT capacity FROM {conference} WHERE id = %s), {no_limit})
 """
+# A cancelled (or deleted) session has no seats, whatever its cap said.
 _TAKE_SESSION = """
     UPDATE {counter} SET taken = taken + 1
     WHERE session_id = %s
       AND taken < COALESCE(
-        (SELECT COALESCE(s.capacity, r.capacity) FROM {session} s
-         LEFT JOIN {room} r ON r.id = s.room_id WHERE s.id = %s),
-        {no_limit})
+        (SELECT CASE WHEN s.status = 'scheduled'
+                     THEN COALESCE(s.capacity, r.capacity, {no_limit}) ELSE 0 END
+         FROM {session} s LEFT JOIN {room} r ON r.id = s.room_id WHERE s.id = %s),
+        0)
 """
 
 

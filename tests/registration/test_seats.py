@@ -266,3 +266,14 @@ def test_offer_expiry_and_accept_keep_counters(conference, workshops):
     assert Registration.objects.get(pk=w2.pk).status == "confirmed"
     # s2 was offered the workshop seat s0 freed, and let it expire too.
     assert (taken(conference), taken(conference, first)) == (3, 1)
+
+
+def test_cancelled_session_has_no_seat_at_decision_time(conference, workshops):
+    first = workshops[0]
+    register(conference, session_ids=[first.pk])
+    Session.objects.filter(pk=first.pk).update(status=Session.Status.CANCELLED)
+
+    taken_now = seats.session_seat_take(conference_id=conference.pk, session_id=first.pk)
+
+    assert taken_now is False
+    assert taken(conference, first) == 1
