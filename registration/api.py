@@ -133,18 +133,6 @@ def _valid(serializer_class, data, **kwargs):
     return serializer.validated_data
 
 
-DETAIL_KEYS = (
-    "name",
-    "organisation",
-    "sector",
-    "diets",
-    "diet_other",
-    "accessibility",
-    "language",
-    "public_listing",
-)
-
-
 class RegistrationCreate(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []  # anonymous: no session, so no CSRF dance for clients
@@ -171,7 +159,7 @@ class RegistrationCreate(APIView):
                 session_ids=data.get("sessions", []),
                 meal_ids=data.get("meals", []),
                 waitlist_ok=data["join_waiting_list"],
-                **{k: data[k] for k in DETAIL_KEYS if k in data},
+                **{k: data[k] for k in services.DETAIL_FIELDS if k in data},
             )
         except RegistrationError as error:
             raise _api_error(error) from None
@@ -206,7 +194,7 @@ class RegistrationDetail(APIView):
         data = _valid(UpdateSerializer, request.data)
         try:
             with transaction.atomic():
-                details = {k: data[k] for k in DETAIL_KEYS if k in data}
+                details = {k: data[k] for k in services.DETAIL_FIELDS if k in data}
                 if details or "meals" in data:
                     services.registration_update(
                         registration=registration, meal_ids=data.get("meals"), **details
@@ -278,7 +266,7 @@ class OrganiserRegistrations(APIView):
                 waitlist_ok=data["join_waiting_list"],
                 actor=request.user,
                 by_organiser=True,
-                **{k: data[k] for k in DETAIL_KEYS if k in data},
+                **{k: data[k] for k in services.DETAIL_FIELDS if k in data},
             )
         except RegistrationError as error:
             raise _api_error(error) from None

@@ -30,12 +30,17 @@ class Diet(models.TextChoices):
     HALAL = "halal", _("Halal")
 
 
+class SeatStatus(models.TextChoices):
+    """Where a person stands for a seat: at the conference, or in one workshop."""
+
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITING = "waiting", _("On the waiting list")
+    OFFERED = "offered", _("Offered a seat")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class Registration(models.Model):
-    class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("Confirmed")
-        WAITING = "waiting", _("On the waiting list")
-        OFFERED = "offered", _("Offered a seat")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = SeatStatus
 
     conference = models.ForeignKey(
         Conference,
@@ -104,11 +109,7 @@ class Registration(models.Model):
 class Signup(models.Model):
     """A registration's place in one session that requires sign-up."""
 
-    class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("Confirmed")
-        WAITING = "waiting", _("On the waiting list")
-        OFFERED = "offered", _("Offered a seat")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = SeatStatus
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="signups")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="signups")

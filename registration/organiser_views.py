@@ -17,7 +17,6 @@ from . import exports, selectors, services
 from .errors import RegistrationError
 from .forms import RegistrationForm
 from .models import AuditEntry, Registration, Sector
-from .views import DETAIL_KEYS
 
 
 def _conference(request, slug):
@@ -117,7 +116,7 @@ def add(request, slug):
                 waitlist_ok=data["waitlist_ok"],
                 actor=request.user,
                 by_organiser=True,
-                **{key: data[key] for key in DETAIL_KEYS},
+                **{key: data[key] for key in services.DETAIL_FIELDS},
             )
         except RegistrationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -16,17 +16,6 @@ from .errors import RegistrationError
 from .forms import ConfirmForm, DetailsForm, RegistrationForm, SessionsForm
 from .models import Registration, Signup
 
-DETAIL_KEYS = (
-    "name",
-    "organisation",
-    "sector",
-    "diets",
-    "diet_other",
-    "accessibility",
-    "language",
-    "public_listing",
-)
-
 
 def _form_error(form, error: RegistrationError):
     field = error.field if error.field in form.fields else None
@@ -55,7 +44,7 @@ def register(request, slug):
                 session_ids=data.get("sessions", []),
                 meal_ids=data.get("meals", []),
                 waitlist_ok=data["waitlist_ok"],
-                **{key: data[key] for key in DETAIL_KEYS},
+                **{key: data[key] for key in services.DETAIL_FIELDS},
             )
         except RegistrationError as error:
             _form_error(form, error)
@@ -105,7 +94,7 @@ def _manage_context(registration, *, sessions_form=None, details_form=None, conf
     chosen = {str(s.session_id) for s in signups}
     meals = list(selectors.meal_sessions(conference=conference))
     if details_form is None:
-        initial = {key: getattr(registration, key) for key in DETAIL_KEYS}
+        initial = {key: getattr(registration, key) for key in services.DETAIL_FIELDS}
         initial["meals"] = list(registration.meals.values_list("pk", flat=True))
         details_form = DetailsForm(initial=initial, meals=meals)
     if sessions_form is None:
@@ -175,7 +164,7 @@ def manage_details(request, token):
             services.registration_update(
                 registration=registration,
                 meal_ids=data.get("meals", []),
-                **{key: data[key] for key in DETAIL_KEYS},
+                **{key: data[key] for key in services.DETAIL_FIELDS},
             )
         except RegistrationError as error:
             _form_error(form, error)
