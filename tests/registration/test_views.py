@@ -149,6 +149,17 @@ def test_manage_page_shows_registration_and_is_private(client, conference, works
     assert 'id="my-workshops"' in html
 
 
+def test_manage_page_offers_private_agenda_feed_and_badge(client, conference):
+    registration, _ = register(conference)
+
+    html = client.get(f"/r/{registration.manage_token}/").content.decode()
+
+    feed = f"/agenda/{registration.calendar_token}.ics"
+    assert f'href="webcal://testserver{feed}"' in html
+    assert f'href="{feed}"' in html
+    assert f'href="/r/{registration.manage_token}/badge.pdf"' in html
+
+
 def test_manage_unknown_token_is_404(client):
     assert client.get("/r/not-a-real-token/").status_code == 404
 
