@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Session
+from .presenters import timetable_prepare
 from .selectors import (
     conference_get_published,
     conference_list_published,
@@ -43,6 +44,7 @@ def _timetable_html(request, conference):
     if html is None:
         with timezone.override(conference.time_zone):
             programme = programme_get(conference=conference)
+            timetable_prepare(programme)
             html = render_to_string(
                 "conference/_timetable.html",
                 {"conference": conference, "programme": programme},
@@ -87,6 +89,7 @@ def organiser_grid(request, slug):
     conference = get_object_or_404(conferences_for_user(request.user), slug=slug)
     with timezone.override(conference.time_zone):
         programme = programme_get(conference=conference)
+        timetable_prepare(programme)
     return _render_in_zone(
         request, conference, "conference/organiser_grid.html", {"programme": programme}
     )

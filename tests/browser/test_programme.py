@@ -72,7 +72,7 @@ def test_programme_on_phone_and_desktop_in_both_languages(live_server, page_at, 
     assert phone.locator("h1").inner_text() == "Lärkonferens 2027"
     assert phone_width <= PHONE["width"]
     assert phone_room_heading_shown is False
-    assert phone_where.inner_text() == "· Sal A"
+    assert phone_where.inner_text().strip() == "· Sal A"
     assert phone.get_by_text("tisdag 16 mars").is_visible()
     assert phone.get_by_text("14.00–15.00").first.is_visible()
 
