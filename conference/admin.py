@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -118,10 +118,19 @@ class ConferenceAdmin(admin.ModelAdmin):
         if not change and not request.user.is_superuser:
             obj.organisers.add(request.user)
 
-    @admin.display(description=_("Timetable"))
+    @admin.display(description=_("Organiser pages"))
     def timetable_link(self, obj):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("conference:organiser-grid", args=[obj.slug]), _("View")
+        # The other apps' pages, named by URL so that this app imports neither of them.
+        links = [
+            ("conference:organiser-grid", _("Timetable")),
+            ("registration:organiser-overview", _("Registrations")),
+            ("checkin:live", _("Check-in")),
+            ("checkin:badges", _("Badges")),
+        ]
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            ((reverse(name, args=[obj.slug]), label) for name, label in links),
         )
 
 

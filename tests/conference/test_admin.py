@@ -246,3 +246,13 @@ def test_admin_bulk_delete_of_sessions_marks_programme_changed(client, two_confe
     mine.refresh_from_db()
     assert Session.objects.count() == 0
     assert mine.programme_changed_at > before
+
+
+def test_conference_list_links_the_organiser_pages(client, two_conferences):
+    mine, _theirs = two_conferences
+    client.force_login(organiser_of(mine))
+
+    html = client.get("/admin/conference/conference/").content.decode()
+
+    for path in ("grid", "registrations", "checkin", "badges"):
+        assert f'href="/organiser/{mine.slug}/{path}/"' in html
