@@ -126,7 +126,12 @@ def main():
         f"load average {os.getloadavg()[0]:.1f}"
     )
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats("registration/|celery/app|kombu/messaging|rest_framework/(serializers|views|fields).py.*(is_valid|run_validation|dispatch|to_internal)|middleware|conference/selectors", 40)
+    interesting = (
+        "registration/|celery/app|kombu/messaging"
+        "|rest_framework/(serializers|views|fields).py.*"
+        "(is_valid|run_validation|dispatch|to_internal)|middleware|conference/selectors"
+    )
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(interesting, 40)
     print(out.getvalue())
     connection.close()
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
