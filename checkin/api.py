@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from conference.api_errors import ApiError
 
+from . import api_schema
 from .errors import CheckinError
 from .presenters import scan_payload, verdict_title
 from .selectors import (
@@ -104,6 +105,7 @@ def _registration_id(value):
 
 
 class CheckpointList(DoorView):
+    @api_schema.checkpoint_list
     def get(self, request):
         rows = []
         for conference in conferences_for_door(request.user).order_by("-start"):
@@ -120,6 +122,7 @@ class CheckpointList(DoorView):
 
 
 class ScanCreate(DoorView):
+    @api_schema.scan_create
     def post(self, request, pk):
         checkpoint = self.checkpoint(pk)
         data = request.data if isinstance(request.data, dict) else {}
@@ -139,6 +142,7 @@ class ScanCreate(DoorView):
 
 
 class DoorListView(DoorView):
+    @api_schema.door_list
     def get(self, request, pk):
         checkpoint = self.checkpoint(pk)
         return Response(
@@ -159,6 +163,7 @@ def _verdicts():
 
 
 class SyncView(DoorView):
+    @api_schema.sync
     def post(self, request, pk):
         checkpoint = self.checkpoint(pk)
         data = request.data if isinstance(request.data, dict) else {}
@@ -197,6 +202,7 @@ class SyncView(DoorView):
 
 
 class SearchView(DoorView):
+    @api_schema.search
     def get(self, request, pk):
         checkpoint = self.checkpoint(pk)
         return Response({"results": door_search(checkpoint, request.query_params.get("q", ""))})

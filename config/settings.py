@@ -188,6 +188,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "conference.models.Session.Language",
+        "SessionStatusEnum": "conference.models.Session.Status",
+        "SeatStatusEnum": "registration.models.SeatStatus",
+    },
 }
 
 # Production hardening: on unless DEBUG.

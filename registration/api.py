@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conference.api_errors import ApiError
-from conference.models import Conference
+from conference.models import Conference, Session
 from conference.selectors import conference_get_published, conferences_for_user
 
 from . import exports, selectors, services
@@ -62,7 +62,7 @@ class DetailsSerializer(serializers.Serializer):
     )
     diet_other = serializers.CharField(max_length=20_000, allow_blank=True, required=False)
     accessibility = serializers.CharField(max_length=20_000, allow_blank=True, required=False)
-    language = serializers.ChoiceField(choices=["sv", "en"], required=False)
+    language = serializers.ChoiceField(choices=Session.Language.choices, required=False)
     public_listing = serializers.BooleanField(required=False)
     meals = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=50)
 

@@ -156,3 +156,13 @@ def test_openapi_schema_and_docs_are_served(client):
     assert schema.status_code == 200
     assert b"/api/conferences/{slug}/sessions/" in schema.content
     assert docs.status_code == 200
+
+
+def test_openapi_schema_is_valid_and_has_no_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
+    )
+
+    assert "/api/checkin/checkpoints/{id}/scans/" in (tmp_path / "schema.yml").read_text()
