@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export DJANGO_SETTINGS_MODULE ?= config.settings
 
 .PHONY: run test install lint format demo messages clean
 
@@ -28,7 +27,7 @@ run: demo
 
 test: install
 	mkdir -p var
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --ds=config.settings_test $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
