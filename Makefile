@@ -26,7 +26,7 @@ run: demo
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
-	mkdir -p var
+	mkdir -p var/static
 	$(BIN)/python -m pytest --ds=config.settings_test $(PYTEST_ARGS)
 
 lint: install
