@@ -13,15 +13,12 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-import qrcode
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from qrcode.constants import ERROR_CORRECT_M
 
+from conference.qr import QUIET_ZONE, pdf_page_streams_append, qr_pdf_ops
+from conference.qr import qr_modules as shared_qr_modules
 from conference.templatetags.samla import daterange
-
-QUIET_ZONE = 4
-MASK = 4
 
 
 @dataclass(frozen=True)
@@ -56,16 +53,9 @@ LAYOUTS = {
 
 
 def qr_modules(text: str) -> list[list[bool]]:
-    qr = qrcode.QRCode(
-        version=2 if len(text) <= 38 else None,
-        error_correction=ERROR_CORRECT_M,
-        box_size=1,
-        border=0,
-        mask_pattern=MASK,
-    )
-    qr.add_data(text)
-    qr.make(fit=len(text) > 38)
-    return qr.modules
+    # A badge code (32 base32 characters, alphanumeric mode) always fits version 2 at level M;
+    # fixing it saves the version search too.
+    return shared_qr_modules(text, version=2 if len(text) <= 38 else None)
 
 
 def qr_png(text: str) -> bytes:
@@ -166,29 +156,7 @@ MM = 72 / 25.4
 
 
 def _qr_ops(modules, x_mm, top_mm, size_mm, page_height_pt):
-    """PDF path operators that fill the dark modules: one rectangle per horizontal run."""
-    count = len(modules) + 2 * QUIET_ZONE
-    step = size_mm * MM / count
-    left = x_mm * MM
-    top = page_height_pt - top_mm * MM
-    ops = []
-    for y, row in enumerate(modules):
-        x = 0
-        width = len(row)
-        while x < width:
-            if row[x]:
-                start = x
-                while x < width and row[x]:
-                    x += 1
-                ops.append(
-                    f"{left + (start + QUIET_ZONE) * step:.3f} "
-                    f"{top - (y + QUIET_ZONE + 1) * step:.3f} "
-                    f"{(x - start) * step:.3f} {step:.3f} re"
-                )
-            else:
-                x += 1
-    ops.append("f")
-    return ops
+    return qr_pdf_ops(modules, x_mm * MM, top_mm * MM, size_mm * MM, page_height_pt)
 
 
 def _crop_mark_ops(layout, page_height_pt):
@@ -222,28 +190,20 @@ def _crop_mark_ops(layout, page_height_pt):
 
 
 def _finisher(layout, placements):
-    """Draws QR codes and crop marks straight into each page's content stream.
-
-    WeasyPrint decodes and re-encodes every image (about 3.5 ms per QR code) and draws SVG more
-    slowly still; vector rectangles written here cost about 0.1 ms per code and print sharp."""
-    import pydyf
+    """Draws QR codes and crop marks straight into each page's content stream (see
+    conference.qr for why vectors)."""
 
     def finish(document, pdf):
+        ops_by_page = {}
         for index, number in enumerate(pdf.pages["Kids"][::3]):
-            page = pdf.objects[number]
-            height = float(page["MediaBox"][3])
-            ops = ["Q", "q", "0 g"]
+            height = float(pdf.objects[number]["MediaBox"][3])
+            ops = []
             for modules, x_mm, top_mm, size_mm in (
                 placements[index] if index < len(placements) else ()
             ):
                 ops += _qr_ops(modules, x_mm, top_mm, size_mm, height)
-            ops += _crop_mark_ops(layout, height)
-            ops.append("Q")
-            before = pydyf.Stream([b"q"])
-            after = pydyf.Stream([" ".join(ops).encode("ascii")], compress=True)
-            pdf.add_object(before)
-            pdf.add_object(after)
-            page["Contents"] = pydyf.Array([before.reference, page["Contents"], after.reference])
+            ops_by_page[index] = ops + _crop_mark_ops(layout, height)
+        pdf_page_streams_append(pdf, ops_by_page)
 
     return finish
 

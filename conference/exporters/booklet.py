@@ -6,21 +6,17 @@ Rendered bytes are kept under MEDIA_ROOT/booklets/, one file per programme versi
 and paper size, so every web worker and the Celery worker share them.
 """
 
-import functools
-import io
 import os
 import tempfile
-from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote_plus
 
-import qrcode
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
-from PIL import Image
 
+from ..qr import PX, pdf_page_streams_append, qr_modules, qr_pdf_ops
 from . import conference_url, session_url_maker
 
 SIZES = {"a5": "A5", "a4": "A4"}
@@ -28,61 +24,40 @@ SIZES = {"a5": "A5", "a4": "A4"}
 # told to come back; below it, rendering in the request is quicker than a round trip.
 SYNC_LIMIT = getattr(settings, "BOOKLET_SYNC_LIMIT", 200)
 RETRY_SECONDS = 10
-QUIET_ZONE = 2
-MODULE_PIXELS = 4
 # Rooms side by side in one timetable table, by paper size.
 GRID_COLUMNS = {"a5": 4, "a4": 6}
 PENDING_SECONDS = 300
 
 
-QR_SCHEME = "samla-qr:"
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _walk(child)
 
 
-@functools.lru_cache(maxsize=4096)
-def qr_png(url: str) -> bytes:
-    """The QR code of `url` as a small 1-bit PNG.
+def _qr_finisher(document):
+    """Draw each session's QR code, as vector rectangles, into the empty box the layout kept
+    for it (`<div class="qr" data-qr="URL">`): far faster than images (see conference.qr)."""
+    ops_by_page = {}
+    for index, page in enumerate(document.pages):
+        ops = []
+        for box in _walk(page._page_box):
+            element = getattr(box, "element", None)
+            url = element.get("data-qr") if element is not None else None
+            if url and box.element_tag == "div":
+                ops += qr_pdf_ops(
+                    qr_modules(url),
+                    box.border_box_x() * PX,
+                    box.border_box_y() * PX,
+                    box.border_width() * PX,
+                    page.height * PX,
+                )
+        ops_by_page[index] = ops
 
-    A bitmap is embedded and drawn far faster than an SVG path of hundreds of squares. The mask
-    is fixed: trying all eight for the best one triples the time and makes no difference to a
-    phone camera.
-    """
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE, mask_pattern=0
-    )
-    code.add_data(url)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    size = len(matrix)
-    image = Image.new("1", (size, size), 1)
-    image.putdata([0 if dark else 1 for row in matrix for dark in row])
-    # PDF viewers smooth small images when they scale them up, which blurs the modules; a few
-    # pixels per module keeps the edges sharp at any zoom and costs a few hundred bytes.
-    image = image.resize((size * MODULE_PIXELS, size * MODULE_PIXELS), Image.Resampling.NEAREST)
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False)
-    return out.getvalue()
+    def finish(document, pdf):
+        pdf_page_streams_append(pdf, ops_by_page)
 
-
-def _png_headers():
-    headers = EmailMessage()
-    headers["Content-Type"] = "image/png"
-    return headers
-
-
-def _url_fetcher():
-    """WeasyPrint's fetcher, with the QR images served from memory under a scheme of our own:
-    as data: URLs each one went through the e-mail package's MIME parser, 1.5 ms apiece."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    png_headers = _png_headers()
-
-    class BookletFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith(QR_SCHEME):
-                return URLFetcherResponse(url, qr_png(url[len(QR_SCHEME) :]), png_headers)
-            return super().fetch(url, headers)
-
-    return BookletFetcher()
+    return finish
 
 
 def _time(moment) -> str:
@@ -133,7 +108,6 @@ class Booklet:
                         "cancelled": s.is_cancelled,
                         "signup": s.requires_signup,
                         "url": url,
-                        "qr": QR_SCHEME + url,
                     }
                 )
             days.append(
@@ -202,9 +176,10 @@ class Booklet:
 
         # full_fonts skips WeasyPrint's own font subsetting pass (a second or so at 120
         # sessions); the DejaVu fonts are still embedded.
-        return HTML(
-            string=self.html(programme), base_url=settings.SITE_URL, url_fetcher=_url_fetcher()
-        ).write_pdf(full_fonts=True)
+        document = HTML(string=self.html(programme), base_url=settings.SITE_URL).render(
+            full_fonts=True
+        )
+        return document.write_pdf(finisher=_qr_finisher(document), full_fonts=True)
 
 
 def _grids(day, entries, columns_per_table):
