@@ -154,12 +154,7 @@ class RegistrationCreate(APIView):
         try:
             services.registration_create(
                 conference=conference,
-                email=data["email"],
-                consent=data["consent"],
-                session_ids=data.get("sessions", []),
-                meal_ids=data.get("meals", []),
-                waitlist_ok=data["join_waiting_list"],
-                **{k: data[k] for k in services.DETAIL_FIELDS if k in data},
+                **services.registration_arguments(data, waitlist_field="join_waiting_list"),
             )
         except RegistrationError as error:
             raise _api_error(error) from None
@@ -259,14 +254,9 @@ class OrganiserRegistrations(APIView):
         try:
             registration, _created = services.registration_create(
                 conference=conference,
-                email=data["email"],
-                consent=data["consent"],
-                session_ids=data.get("sessions", []),
-                meal_ids=data.get("meals", []),
-                waitlist_ok=data["join_waiting_list"],
                 actor=request.user,
                 by_organiser=True,
-                **{k: data[k] for k in services.DETAIL_FIELDS if k in data},
+                **services.registration_arguments(data, waitlist_field="join_waiting_list"),
             )
         except RegistrationError as error:
             raise _api_error(error) from None

@@ -109,14 +109,9 @@ def add(request, slug):
         try:
             registration, _created = services.registration_create(
                 conference=conference,
-                email=data["email"],
-                consent=data["consent"],
-                session_ids=data.get("sessions", []),
-                meal_ids=data.get("meals", []),
-                waitlist_ok=data["waitlist_ok"],
                 actor=request.user,
                 by_organiser=True,
-                **{key: data[key] for key in services.DETAIL_FIELDS},
+                **services.registration_arguments(data),
             )
         except RegistrationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -24,7 +24,7 @@ from conference.models import Conference, Session
 
 from . import emails, seats
 from .errors import RegistrationError
-from .models import AuditEntry, Diet, EmailLog, Registration, Sector, Signup
+from .models import AuditEntry, Diet, EmailLog, Registration, SeatStatus, Sector, Signup
 
 HOLDING = (Registration.Status.CONFIRMED, Registration.Status.OFFERED)
 SIGNUP_HOLDING = (Signup.Status.CONFIRMED, Signup.Status.OFFERED)
@@ -286,6 +286,21 @@ def _signups_fill(*, registration: Registration, now: datetime) -> list[Signup]:
     return filled
 
 
+def _seat_hand_over(holder, *, conference: Conference, now: datetime) -> str:
+    """Give a freed seat to `holder` (a Registration or a Signup, both with SeatStatus): a held
+    offer in "offer" mode, else confirmed at once. Saves it; returns the e-mail kind to send."""
+    holder.waiting_since = None
+    if conference.waitlist_mode == Conference.WaitlistMode.OFFER:
+        holder.status = SeatStatus.OFFERED
+        holder.offer_expires_at = now + timedelta(hours=conference.offer_hours)
+        kind = EmailLog.Kind.OFFER
+    else:
+        holder.status = SeatStatus.CONFIRMED
+        kind = EmailLog.Kind.PROMOTED
+    holder.save(update_fields=["status", "waiting_since", "offer_expires_at", "updated_at"])
+    return kind
+
+
 def _promote_session(*, conference: Conference, session: Session, now: datetime) -> None:
     """Give each free seat of `session` to the first in its queue who holds a conference seat."""
     while True:
@@ -301,15 +316,7 @@ def _promote_session(*, conference: Conference, session: Session, now: datetime)
         )
         if signup is None or not _take_session_seat(session):
             return
-        if conference.waitlist_mode == Conference.WaitlistMode.OFFER:
-            signup.status = Signup.Status.OFFERED
-            signup.offer_expires_at = now + timedelta(hours=conference.offer_hours)
-            kind = EmailLog.Kind.OFFER
-        else:
-            signup.status = Signup.Status.CONFIRMED
-            kind = EmailLog.Kind.PROMOTED
-        signup.waiting_since = None
-        signup.save(update_fields=["status", "waiting_since", "offer_expires_at", "updated_at"])
+        kind = _seat_hand_over(signup, conference=conference, now=now)
         audit(
             registration=signup.registration,
             action=f"session_{signup.status}",
@@ -328,17 +335,7 @@ def _promote_conference(*, conference: Conference, now: datetime) -> None:
         )
         if registration is None or not seats.conference_seat_take(conference_id=conference.pk):
             return
-        registration.waiting_since = None
-        if conference.waitlist_mode == Conference.WaitlistMode.OFFER:
-            registration.status = Registration.Status.OFFERED
-            registration.offer_expires_at = now + timedelta(hours=conference.offer_hours)
-            kind = EmailLog.Kind.OFFER
-        else:
-            registration.status = Registration.Status.CONFIRMED
-            kind = EmailLog.Kind.PROMOTED
-        registration.save(
-            update_fields=["status", "waiting_since", "offer_expires_at", "updated_at"]
-        )
+        kind = _seat_hand_over(registration, conference=conference, now=now)
         audit(registration=registration, action=registration.status, actor_label="system")
         if registration.status == Registration.Status.CONFIRMED:
             _signups_fill(registration=registration, now=now)
@@ -354,6 +351,18 @@ def _promote_all(*, conference: Conference, sessions, now: datetime) -> None:
 
 
 # Registering ----------------------------------------------------------------------------------
+
+
+def registration_arguments(data: dict, *, waitlist_field: str = "waitlist_ok") -> dict:
+    """registration_create's keyword arguments from a form's or a serializer's cleaned data."""
+    return {
+        "email": data["email"],
+        "consent": data["consent"],
+        "session_ids": data.get("sessions", []),
+        "meal_ids": data.get("meals", []),
+        "waitlist_ok": data[waitlist_field],
+        **{key: data[key] for key in DETAIL_FIELDS if key in data},
+    }
 
 
 def registration_create(

@@ -39,12 +39,7 @@ def register(request, slug):
         try:
             services.registration_create(
                 conference=conference,
-                email=data["email"],
-                consent=data["consent"],
-                session_ids=data.get("sessions", []),
-                meal_ids=data.get("meals", []),
-                waitlist_ok=data["waitlist_ok"],
-                **{key: data[key] for key in services.DETAIL_FIELDS},
+                **services.registration_arguments(data),
             )
         except RegistrationError as error:
             _form_error(form, error)
