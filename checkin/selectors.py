@@ -63,9 +63,10 @@ def _people(checkpoint: Checkpoint):
 
 
 def door_list(checkpoint: Checkpoint) -> list[dict]:
-    """What a device needs to decide offline: for every active badge a SHA-256 of its code (a lost
-    phone leaks no usable badge), the name, organisation, the verdict a first scan would get, and
-    the time of an earlier entry. Four queries whatever the size."""
+    """What a device needs to decide offline: for every person a SHA-256 of their active badge
+    code, if they have one (a lost phone leaks no usable badge), the name, organisation, the
+    verdict a first scan would get, and the time of an earlier entry. Four queries whatever the
+    size."""
     people = {r.pk: r for r in _people(checkpoint)}
     signups = {}
     if checkpoint.kind == Checkpoint.Kind.SESSION and checkpoint.session.requires_signup:
@@ -75,19 +76,21 @@ def door_list(checkpoint: Checkpoint) -> list[dict]:
             )
         )
     entries = dict(Entry.objects.filter(checkpoint=checkpoint).values_list("registration_id", "at"))
-    codes = BadgeCode.objects.filter(
-        registration__conference_id=checkpoint.conference_id, revoked_at__isnull=True
-    ).values_list("registration_id", "code")
+    codes = dict(
+        BadgeCode.objects.filter(
+            registration__conference_id=checkpoint.conference_id, revoked_at__isnull=True
+        ).values_list("registration_id", "code")
+    )
     rows = []
-    for registration_id, code in codes:
-        person = people.get(registration_id)
-        if person is None:
-            continue
+    # Everyone, badge or not: offline name search must find a person whose badge was never
+    # printed or downloaded (codes are issued when a badge is made); "h" is null for them.
+    for registration_id, person in people.items():
+        code = codes.get(registration_id)
         at = entries.get(registration_id)
         rows.append(
             {
                 "id": person.pk,
-                "h": code_hash(code),
+                "h": code_hash(code) if code else None,
                 "name": person.name,
                 "organisation": person.organisation,
                 "status": person.status,

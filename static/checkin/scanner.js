@@ -112,7 +112,7 @@
   function indexList() {
     byHash = {}; byId = {};
     if (!list) return;
-    list.people.forEach(function (p) { byHash[p.h] = p; byId[p.id] = p; });
+    list.people.forEach(function (p) { if (p.h) { byHash[p.h] = p; } byId[p.id] = p; });
     $("list-info").textContent = fmt(S.list_loaded, { n: list.people.length });
   }
 

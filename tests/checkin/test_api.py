@@ -226,6 +226,16 @@ def test_api_list_has_hashes_and_door_fields_only(entrance, attendee, badge, doo
     assert "vegan" not in text
 
 
+def test_api_list_includes_people_without_a_badge_for_offline_name_search(
+    entrance, attendee, door_user
+):
+    response = client_for(door_user).get(f"/api/checkin/checkpoints/{entrance.pk}/list/")
+
+    assert [(p["id"], p["h"], p["verdict"]) for p in response.json()["people"]] == [
+        (attendee.pk, None, "ok")
+    ]
+
+
 def test_api_list_query_count_does_not_grow(entrance, door_user):
     client = client_for(door_user)
     url = f"/api/checkin/checkpoints/{entrance.pk}/list/"
