@@ -14,7 +14,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# A local development .env (git-ignored): DEBUG on and a random SECRET_KEY, so every
+# `manage.py` command works in this checkout. Deployments set their own environment instead.
+.env:
+	printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+
+install: $(STAMP) .env
 
 demo: install
 	mkdir -p var
