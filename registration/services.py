@@ -12,6 +12,7 @@ waiting lists move in order. SQLite's IMMEDIATE transactions serialise writers. 
 
 import re
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -21,8 +22,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Conference, Session
+from conference.selectors import conference_get_published
 
-from . import emails, seats
+from . import emails, register_sql, seats
 from .errors import RegistrationError
 from .models import AuditEntry, Diet, EmailLog, Registration, SeatStatus, Sector, Signup
 
@@ -367,7 +369,8 @@ def registration_arguments(data: dict, *, waitlist_field: str = "waitlist_ok") -
 
 def registration_create(
     *,
-    conference: Conference,
+    conference: Conference | None = None,
+    conference_slug: str | None = None,
     email: str,
     consent: bool,
     session_ids=(),
@@ -391,12 +394,30 @@ def registration_create(
 
     Seats are taken last, right before COMMIT (see the module docstring); `conference` may be
     a few moments old: the window is checked against it, the caps are read by the UPDATEs.
+    Instead of `conference`, the public API names a published one by `conference_slug`.
+
+    On PostgreSQL the common case (a new address, the waiting list welcome) is one statement
+    (registration.register_sql); whatever it does not cover takes the general path below.
     """
     now = now or timezone.now()
     email = clean_email(email)
     details = clean_details(details)
     if not consent:
         raise _invalid(_("Please accept the privacy notice to register."), "consent")
+    if waitlist_ok and not by_organiser and register_sql.available():
+        created = _registration_create_fast(
+            conference=conference,
+            conference_slug=conference_slug,
+            email=email,
+            details=details,
+            session_ids=session_ids,
+            meal_ids=meal_ids,
+            now=now,
+        )
+        if created is not None:
+            return created, True
+    if conference is None:
+        conference = conference_get_published(slug=conference_slug)
     if not by_organiser:
         _check_window(conference, now)
     sessions = _resolve_sessions(conference, session_ids)
@@ -434,6 +455,31 @@ def registration_create(
     raise RegistrationError(
         "already_registered", _("This e-mail address is already registered."), "email"
     )
+
+
+def _registration_create_fast(
+    *, conference, conference_slug, email, details, session_ids, meal_ids, now
+) -> Registration | None:
+    try:
+        session_ids, meal_ids = _ids(session_ids, "sessions"), _ids(meal_ids, "meals")
+    except RegistrationError:
+        return None  # the general path raises it, after the checks that come first
+    created = register_sql.registration_create(
+        conference_id=conference.pk if conference is not None else None,
+        slug=conference_slug,
+        email=email,
+        details=details,
+        session_ids=session_ids,
+        meal_ids=meal_ids,
+        now=now,
+    )
+    if created is None:
+        return None
+    registration, log_id = created
+    if conference is not None:
+        registration.conference = conference
+    transaction.on_commit(partial(emails._enqueue, log_id))  # SWITCH
+    return registration
 
 
 def _has_room(taken, cap) -> bool:

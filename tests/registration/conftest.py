@@ -102,6 +102,13 @@ def assert_seat_counters_match(conference=None):
 
 
 @pytest.fixture
+def general_path(monkeypatch):
+    """Registering takes the service's general (ORM) path on every database, also where
+    PostgreSQL would take its one-statement path (registration.register_sql)."""
+    monkeypatch.setattr("registration.register_sql.available", lambda: False)
+
+
+@pytest.fixture
 def seats_consistent(db):
     """After the test: the counters of every conference match the statuses."""
     yield

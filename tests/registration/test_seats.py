@@ -35,11 +35,12 @@ def test_register_takes_seats_in_counters(conference, workshops):
     assert (taken(conference), taken(conference, first), taken(conference, later)) == (1, 1, 1)
 
 
+@pytest.mark.usefixtures("general_path")
 def test_register_takes_seats_last_before_commit(conference, workshops, monkeypatch):
     first, _second, later = workshops
     # Counters exist, as they do in a rush; the e-mail task is left out of the count.
     register(conference, email="warm@example.org", session_ids=[first.pk, later.pk])
-    monkeypatch.setattr("registration.emails._enqueue", lambda log_id: None)
+    monkeypatch.setattr("registration.emails.email_dispatch", lambda log_id: None)
 
     with CaptureQueriesContext(connection) as queries:
         register(conference, session_ids=[first.pk, later.pk])
@@ -53,6 +54,7 @@ def test_register_takes_seats_last_before_commit(conference, workshops, monkeypa
     assert len(sql) == 11
 
 
+@pytest.mark.usefixtures("general_path")
 def test_register_when_guess_says_free_but_conference_full_flips_to_waiting(
     conference, workshops, monkeypatch
 ):
@@ -72,6 +74,7 @@ def test_register_when_guess_says_free_but_conference_full_flips_to_waiting(
     assert taken(conference) == 3
 
 
+@pytest.mark.usefixtures("general_path")
 def test_register_when_guess_says_full_but_seat_free_flips_to_confirmed(
     conference, workshops, monkeypatch
 ):
@@ -94,6 +97,7 @@ def test_register_when_guess_says_full_but_seat_free_flips_to_confirmed(
     assert EmailLog.objects.get(registration=registration).kind == "confirmation"
 
 
+@pytest.mark.usefixtures("general_path")
 def test_register_without_waitlist_when_guess_wrong_refused_nothing_changed(
     conference, workshops, monkeypatch
 ):

@@ -1,0 +1,181 @@
+"""PostgreSQL: a function that registers a new address in one statement (registration.register_sql).
+
+It does what `services.registration_create` does for the common case (a new address, the
+window open, valid sign-up sessions and meals, joining the waiting list when full) and returns
+no row whenever anything else applies; the caller then takes the general path, which finds the
+precise answer. So it may refuse more than the service, never accept more.
+
+Seats are taken as in registration.seats: the conference counter first, then the session
+counters in ascending id order, each with one conditional UPDATE that reads the cap itself.
+SQLite has no such functions; there the service's own path runs.
+"""
+
+from django.db import migrations
+
+FUNCTION = r"""
+CREATE OR REPLACE FUNCTION samla_registration_create(
+    p_conference_id bigint, p_slug text, p_now timestamptz,
+    p_email text, p_name text, p_organisation text, p_sector text, p_diets text[],
+    p_diet_other text, p_accessibility text, p_language text, p_public_listing boolean,
+    p_sessions bigint[], p_meals bigint[], p_manage_token text, p_calendar_token text
+) RETURNS TABLE (
+    registration_id bigint, conference_id bigint, status text, signup_statuses text[],
+    email_log_id bigint, created_at timestamptz
+) LANGUAGE plpgsql AS $$
+DECLARE
+    c record;
+    v_n integer := cardinality(p_sessions);
+    v_deadline timestamptz;
+    v_taken integer;
+    v_guess text;
+    v_status text;
+    v_seated boolean;
+    v_statuses text[] := '{}';
+    v_session bigint;
+    v_id bigint;
+    v_log bigint;
+    v_at timestamptz := now();
+BEGIN
+    IF p_conference_id IS NULL THEN
+        SELECT k.id, k.capacity, k.registration_opens, k.registration_closes, k.time_zone, k."end"
+          INTO c FROM conference_conference k WHERE k.slug = p_slug AND k.is_published;
+    ELSE
+        SELECT k.id, k.capacity, k.registration_opens, k.registration_closes, k.time_zone, k."end"
+          INTO c FROM conference_conference k WHERE k.id = p_conference_id;
+    END IF;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    -- The window: a closing date means the end of that day in the conference's time zone.
+    IF c.registration_opens IS NOT NULL AND p_now < c.registration_opens THEN
+        RETURN;
+    END IF;
+    v_deadline := CASE
+        WHEN c.registration_closes IS NULL THEN c."end"
+        ELSE (c.registration_closes + 1)::timestamp
+             AT TIME ZONE coalesce(nullif(c.time_zone, ''), 'Europe/Stockholm')
+    END;
+    IF p_now >= v_deadline THEN
+        RETURN;
+    END IF;
+    IF v_n > 0 THEN
+        IF (SELECT count(*) FROM conference_session s
+             WHERE s.id = ANY (p_sessions) AND s.conference_id = c.id
+               AND s.requires_signup AND s.status = 'scheduled') <> v_n THEN
+            RETURN;
+        END IF;
+        -- In (start, id) order, no session may start before an earlier one ends.
+        IF EXISTS (SELECT 1 FROM conference_session a, conference_session b
+                    WHERE a.id = ANY (p_sessions) AND b.id = ANY (p_sessions)
+                      AND (a.start, a.id) < (b.start, b.id) AND b.start < a."end") THEN
+            RETURN;
+        END IF;
+        IF (SELECT count(*) FROM registration_seatcounter sc
+             WHERE sc.session_id = ANY (p_sessions)) <> v_n THEN
+            RETURN;
+        END IF;
+    END IF;
+    IF cardinality(p_meals) > 0 AND (
+        SELECT count(*) FROM conference_session s
+         WHERE s.id = ANY (p_meals) AND s.conference_id = c.id AND s.kind = 'meal'
+    ) <> cardinality(p_meals) THEN
+        RETURN;
+    END IF;
+    SELECT sc.taken INTO v_taken FROM registration_seatcounter sc
+     WHERE sc.conference_id = c.id AND sc.session_id IS NULL;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+
+    -- Guess the status from the counter read without a lock; the UPDATE below decides.
+    v_guess := CASE WHEN c.capacity IS NULL OR v_taken < c.capacity
+                    THEN 'confirmed' ELSE 'waiting' END;
+    INSERT INTO registration_registration AS r (
+        manage_token, calendar_token, status, name, email, organisation, sector, diets,
+        diet_other, accessibility, language, public_listing, consented_at, waiting_since,
+        offer_expires_at, created_at, updated_at, conference_id)
+    VALUES (
+        p_manage_token, p_calendar_token, v_guess, p_name, p_email, p_organisation, p_sector,
+        to_jsonb(p_diets), p_diet_other, p_accessibility, p_language, p_public_listing, p_now,
+        CASE WHEN v_guess = 'waiting' THEN p_now END, NULL, v_at, v_at, c.id)
+    -- A known address (or, never in practice, a token clash): the general path answers.
+    ON CONFLICT DO NOTHING
+    RETURNING r.id INTO v_id;
+    IF v_id IS NULL THEN
+        RETURN;
+    END IF;
+    IF cardinality(p_meals) > 0 THEN
+        INSERT INTO registration_registration_meals (registration_id, session_id)
+        SELECT v_id, m FROM unnest(p_meals) AS m;
+    END IF;
+
+    -- Seats last: the counter rows stay locked only until this statement commits.
+    UPDATE registration_seatcounter sc SET taken = sc.taken + 1
+     WHERE sc.conference_id = c.id AND sc.session_id IS NULL
+       AND sc.taken < coalesce(
+           (SELECT k.capacity FROM conference_conference k WHERE k.id = c.id), 2147483647);
+    v_seated := FOUND;
+    v_status := CASE WHEN v_seated THEN 'confirmed' ELSE 'waiting' END;
+    IF v_status <> v_guess THEN
+        UPDATE registration_registration r
+           SET status = v_status, waiting_since = CASE WHEN v_seated THEN NULL ELSE p_now END,
+               updated_at = v_at
+         WHERE r.id = v_id;
+    END IF;
+    FOREACH v_session IN ARRAY p_sessions LOOP
+        IF v_seated THEN
+            -- A cancelled session has no seats, whatever its cap said.
+            UPDATE registration_seatcounter sc SET taken = sc.taken + 1
+             WHERE sc.session_id = v_session
+               AND sc.taken < coalesce(
+                   (SELECT CASE WHEN s.status = 'scheduled'
+                                THEN coalesce(s.capacity, rm.capacity, 2147483647) ELSE 0 END
+                      FROM conference_session s LEFT JOIN conference_room rm ON rm.id = s.room_id
+                     WHERE s.id = v_session),
+                   0);
+            v_statuses := v_statuses || CASE WHEN FOUND THEN 'confirmed' ELSE 'waiting' END;
+        ELSE
+            v_statuses := v_statuses || 'waiting'::text;
+        END IF;
+    END LOOP;
+    IF v_n > 0 THEN
+        INSERT INTO registration_signup (
+            status, waiting_since, offer_expires_at, created_at, updated_at, registration_id,
+            session_id)
+        SELECT u.st, CASE WHEN u.st = 'waiting' THEN p_now END, NULL, v_at, v_at, v_id, u.sid
+          FROM unnest(p_sessions, v_statuses) AS u (sid, st);
+    END IF;
+    INSERT INTO registration_auditentry (
+        actor_label, action, details, at, actor_id, conference_id, registration_id)
+    VALUES ('attendee', 'registered',
+            jsonb_build_object('status', v_status, 'sessions', coalesce(
+                (SELECT jsonb_object_agg(u.sid::text, u.st)
+                   FROM unnest(p_sessions, v_statuses) AS u (sid, st)),
+                '{}'::jsonb)),
+            v_at, NULL, c.id, v_id);
+    INSERT INTO registration_emaillog AS e (
+        kind, "to", subject, payload, status, attempts, error, message_id, created_at, sent_at,
+        conference_id, registration_id)
+    VALUES (CASE WHEN v_seated THEN 'confirmation' ELSE 'waiting' END, p_email, '', '{}'::jsonb,
+            'queued', 0, '', '', v_at, NULL, c.id, v_id)
+    RETURNING e.id INTO v_log;
+    RETURN QUERY SELECT v_id, c.id, v_status, v_statuses, v_log, v_at;
+END;
+$$
+"""
+
+DROP = "DROP FUNCTION IF EXISTS samla_registration_create"
+
+
+def run(statement):
+    def apply(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(statement)
+
+    return apply
+
+
+class Migration(migrations.Migration):
+    dependencies = [("registration", "0003_seatcounter")]
+
+    operations = [migrations.RunPython(run(FUNCTION), run(DROP))]
