@@ -157,6 +157,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registration.tasks.expire_offers",
         "schedule": 300.0,
     },
+    # E-mails whose task never reached the broker (see registration.emails.email_resend_queued).
+    "resend-queued-emails": {
+        "task": "registration.tasks.send_queued_emails",
+        "schedule": 300.0,
+    },
 }
 
 CACHES = {

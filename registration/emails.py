@@ -1,14 +1,27 @@
 """E-mails to attendees: queued in the database, sent after commit by a Celery task.
 
 Every e-mail is one `EmailLog` row first, so a send that fails is visible to organisers and can
-never roll back or lose the registration that caused it."""
+never roll back or lose the registration that caused it.
 
+With a broker, the ids of committed e-mails collect in a per-process batch that one background
+thread publishes as a single `send_emails` task within `BATCH_WAIT`: a registration rush pays
+one broker round trip per batch, not one per registration. A row whose task never reached the
+broker (the process died first, the broker was down) stays `queued`; the beat task
+`send_queued_emails` hands it over again (`email_resend_queued`)."""
+
+import atexit
 import logging
+import os
+import threading
+import time
+from datetime import timedelta
 from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -18,6 +31,17 @@ from icalendar import Calendar, Event
 from .models import EmailLog, Registration, Signup
 
 logger = logging.getLogger(__name__)
+
+# A batch is published this long after its first id arrives, or at once when it is full.
+BATCH_WAIT = 0.05
+BATCH_MAX = 200
+# While a row is not sent, `sent_at` holds when a send attempt claimed it. A claim older than
+# this is taken to be from a worker that died mid-send, and the row may be claimed again.
+SEND_LEASE = timedelta(minutes=10)
+# The sweep leaves younger rows to the task already on its way, and hands over at most this
+# many rows a run, so a broker outage cannot come back as a storm.
+RESEND_AFTER = timedelta(minutes=10)
+RESEND_MAX = 1000
 
 
 def email_queue(*, registration: Registration, kind: str, session=None, payload=None) -> EmailLog:
@@ -32,20 +56,135 @@ def email_queue(*, registration: Registration, kind: str, session=None, payload=
         to=registration.email,
         payload=payload,
     )
-    transaction.on_commit(partial(_enqueue, log.pk))
+    transaction.on_commit(partial(email_dispatch, log.pk))
     return log
 
 
+def email_dispatch(log_id: int) -> None:
+    """Hand a committed e-mail to the workers. Call it only once the row is committed; safe from
+    any thread, inside or outside a transaction. Without a broker (eager Celery) the e-mail is
+    sent at once; with one, the id joins this process's batch and returns without I/O."""
+    if current_app.conf.task_always_eager:
+        from .tasks import send_email
+
+        try:
+            send_email.delay(log_id)
+        except Exception as exc:
+            _queue_failed([log_id], exc)
+        return
+    _pending.add(log_id)
+
+
 def _enqueue(log_id: int) -> None:
-    from .tasks import send_email
+    # The old name, still called by registration code being switched over to email_dispatch;
+    # delete once nothing calls it.
+    email_dispatch(log_id)
+
+
+def email_flush() -> None:
+    """Publish this process's pending batch now, in the calling thread (at exit, after a task)."""
+    while ids := _pending.take():
+        _publish(ids)
+
+
+def email_resend_queued(*, now=None) -> int:
+    """Hand over again the oldest rows still `queued` after `RESEND_AFTER` (at most
+    `RESEND_MAX`); a duplicate task is harmless, `email_send` claims each row once."""
+    now = now or timezone.now()
+    ids = list(
+        EmailLog.objects.filter(status=EmailLog.Status.QUEUED, created_at__lt=now - RESEND_AFTER)
+        .filter(Q(sent_at__isnull=True) | Q(sent_at__lt=now - SEND_LEASE))
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:RESEND_MAX]
+    )
+    for start in range(0, len(ids), BATCH_MAX):
+        _publish(ids[start : start + BATCH_MAX])
+    return len(ids)
+
+
+def _publish(ids: list[int]) -> bool:
+    """One task for the batch. If the broker is down the rows stay queued, with the reason, for
+    the sweep."""
+    from .tasks import send_emails
 
     try:
-        send_email.delay(log_id)
-    except Exception as exc:  # the broker is down: the row stays queued and visible
-        logger.exception("Could not queue e-mail %s", log_id)
-        EmailLog.objects.filter(pk=log_id, status=EmailLog.Status.QUEUED).update(
-            error=f"queue: {exc}"[:2000]
-        )
+        send_emails.delay(ids)
+    except Exception as exc:
+        _queue_failed(ids, exc)
+        return False
+    return True
+
+
+def _queue_failed(ids: list[int], exc: Exception) -> None:
+    logger.exception("Could not queue e-mails %s", ids, exc_info=exc)
+    EmailLog.objects.filter(pk__in=ids, status=EmailLog.Status.QUEUED).update(
+        error=f"queue: {exc}"[:2000]
+    )
+
+
+class _Pending:
+    """Ids waiting to be published, and the daemon thread that publishes them. Per process:
+    reset in a forked child (gunicorn and Celery fork workers), where the parent's lock may be
+    held and its thread does not exist; the parent publishes what it had."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.ready = threading.Condition()
+        self.ids: list[int] = []
+        self.since = 0.0  # when the oldest pending id arrived (time.monotonic)
+        self.thread = None
+
+    def add(self, log_id: int) -> None:
+        with self.ready:
+            if not self.ids:
+                self.since = time.monotonic()
+            self.ids.append(log_id)
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(
+                    target=self.run, name="samla-email-dispatch", daemon=True
+                )
+                self.thread.start()
+            if len(self.ids) == 1 or len(self.ids) >= BATCH_MAX:
+                self.ready.notify()
+
+    def take(self) -> list[int]:
+        with self.ready:
+            ids, self.ids = self.ids[:BATCH_MAX], self.ids[BATCH_MAX:]
+            self.since = time.monotonic()
+        return ids
+
+    def due_in(self) -> float | None:
+        """Seconds until the batch is to be published: None while empty, 0 when due."""
+        if not self.ids:
+            return None
+        if len(self.ids) >= BATCH_MAX:
+            return 0
+        return max(0.0, self.since + BATCH_WAIT - time.monotonic())
+
+    def run(self) -> None:
+        ready = self.ready
+        while True:
+            with ready:
+                while (due_in := self.due_in()) != 0:
+                    ready.wait(due_in)
+                ids = self.take()  # the Condition's lock is re-entrant
+            try:
+                published = _publish(ids)
+            except Exception:  # the database is down too; the sweep finds the rows later
+                logger.exception("Could not record the queueing failure of e-mails %s", ids)
+                published = False
+            if not published:
+                connections.close_all()  # this thread's own; it may idle for hours
+
+
+_pending = _Pending()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_pending.reset)
+# A worker that stops gracefully publishes what it holds; one that is killed leaves the rows
+# queued for the sweep.
+atexit.register(email_flush)
 
 
 def absolute(path: str) -> str:
@@ -177,27 +316,36 @@ def email_build(log: EmailLog) -> EmailMultiAlternatives:
 
 
 def email_send(log_id: int) -> EmailLog:
-    """Send one queued e-mail; idempotent (a sent one is not sent again). Records the outcome
-    and re-raises the provider's error so the task can retry."""
+    """Send one queued e-mail at most once, even when several tasks for it run at the same time:
+    a single UPDATE claims the row (sets `sent_at`, counts the attempt) unless it is sent or
+    claimed within `SEND_LEASE`; whoever gets no row returns without sending. No lock is held
+    while the provider is called. Records the outcome and re-raises the provider's error so the
+    task can retry (a failed row is released for that retry)."""
+    now = timezone.now()
+    claimed = (
+        EmailLog.objects.filter(pk=log_id)
+        .exclude(status=EmailLog.Status.SENT)
+        .filter(Q(sent_at__isnull=True) | Q(sent_at__lt=now - SEND_LEASE))
+        .update(sent_at=now, attempts=F("attempts") + 1)
+    )
     log = EmailLog.objects.select_related("registration__conference").get(pk=log_id)
-    if log.status == EmailLog.Status.SENT:
+    if not claimed:
         return log
     if log.registration is None:
-        log.status, log.error = EmailLog.Status.FAILED, "registration deleted"
-        log.save(update_fields=["status", "error"])
+        log.status, log.error, log.sent_at = EmailLog.Status.FAILED, "registration deleted", None
+        log.save(update_fields=["status", "error", "sent_at"])
         return log
-    log.attempts += 1
     try:
         message = email_build(log)
         message.send()
     except Exception as exc:
-        log.status = EmailLog.Status.FAILED
+        log.status, log.sent_at = EmailLog.Status.FAILED, None
         log.error = f"{type(exc).__name__}: {exc}"[:2000]
-        log.save(update_fields=["status", "error", "attempts"])
+        log.save(update_fields=["status", "error", "sent_at"])
         raise
     status = getattr(message, "anymail_status", None)
     log.message_id = str(getattr(status, "message_id", "") or "")[:200]
     log.subject = message.subject[:300]
     log.status, log.error, log.sent_at = EmailLog.Status.SENT, "", timezone.now()
-    log.save(update_fields=["status", "error", "sent_at", "attempts", "message_id", "subject"])
+    log.save(update_fields=["status", "error", "sent_at", "message_id", "subject"])
     return log
