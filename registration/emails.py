@@ -75,12 +75,6 @@ def email_dispatch(log_id: int) -> None:
     _pending.add(log_id)
 
 
-def _enqueue(log_id: int) -> None:
-    # The old name, still called by registration code being switched over to email_dispatch;
-    # delete once nothing calls it.
-    email_dispatch(log_id)
-
-
 def email_flush() -> None:
     """Publish this process's pending batch now, in the calling thread (at exit, after a task)."""
     while ids := _pending.take():

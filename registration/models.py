@@ -42,20 +42,21 @@ class SeatStatus(models.TextChoices):
 class Registration(models.Model):
     Status = SeatStatus
 
+    # Indexes are few on purpose: every one is written by each registration of a rush. The
+    # conference's lookups use the leading column of `registration_one_per_email`; the tokens'
+    # unique constraints are declared in Meta, which spares PostgreSQL the extra LIKE indexes
+    # a unique CharField gets (tokens are only ever looked up by equality).
     conference = models.ForeignKey(
         Conference,
         on_delete=models.CASCADE,
         related_name="registrations",
         verbose_name=_("conference"),
+        db_index=False,
     )
     # The private self-service link; a separate token for the calendar feed, which calendar apps
     # store and may leak, so that a leaked feed address cannot change or cancel a registration.
-    manage_token = models.CharField(
-        max_length=64, unique=True, default=new_manage_token, editable=False
-    )
-    calendar_token = models.CharField(
-        max_length=64, unique=True, default=new_manage_token, editable=False
-    )
+    manage_token = models.CharField(max_length=64, default=new_manage_token, editable=False)
+    calendar_token = models.CharField(max_length=64, default=new_manage_token, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
     )
@@ -91,6 +92,8 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 "conference", Lower("email"), name="registration_one_per_email"
             ),
+            models.UniqueConstraint(fields=["manage_token"], name="registration_manage_token"),
+            models.UniqueConstraint(fields=["calendar_token"], name="registration_calendar_token"),
             models.CheckConstraint(
                 condition=~Q(status="waiting") | Q(waiting_since__isnull=False),
                 name="registration_waiting_has_since",
@@ -111,8 +114,13 @@ class Signup(models.Model):
 
     Status = SeatStatus
 
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="signups")
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="signups")
+    # Both lookups are served by the leading columns of `signup_once` and the Meta index.
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="signups", db_index=False
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="signups", db_index=False
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
     )
@@ -224,7 +232,10 @@ class EmailLog(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="+")
+    # Served by the Meta index (conference, status).
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     registration = models.ForeignKey(
         Registration,
         on_delete=models.SET_NULL,

@@ -478,7 +478,7 @@ def _registration_create_fast(
     registration, log_id = created
     if conference is not None:
         registration.conference = conference
-    transaction.on_commit(partial(emails._enqueue, log_id))  # SWITCH
+    transaction.on_commit(partial(emails.email_dispatch, log_id))
     return registration
 
 

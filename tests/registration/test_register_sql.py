@@ -96,7 +96,7 @@ def setup(conference, workshops, lunch):
 
 def test_common_case_is_one_statement(setup, monkeypatch):
     conference, (first, _second, later), lunch = setup
-    monkeypatch.setattr("registration.emails._enqueue", lambda log_id: None)
+    monkeypatch.setattr("registration.emails.email_dispatch", lambda log_id: None)
 
     with CaptureQueriesContext(connection) as queries:
         registration, created = register(
