@@ -12,6 +12,7 @@ The ORM path costs about ten round trips and most of a registration's CPU time; 
 what lets a rush go at the speed of the database (bench/registration_rush.py)."""
 
 from django.db import connection
+from django.utils import timezone
 
 from conference.sql import fetch_one
 
@@ -19,7 +20,7 @@ from .models import Registration, new_manage_token
 
 CREATE = (
     "SELECT * FROM samla_registration_create("
-    "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 
 
@@ -34,6 +35,7 @@ def registration_create(
     Either `conference_id` or `slug` (a published conference) names the conference; session
     and meal ids must be sorted and unique, `details` cleaned by `services.clean_details`."""
     manage_token, calendar_token = new_manage_token(), new_manage_token()
+    at = timezone.now()
     row = fetch_one(
         CREATE,
         [
@@ -53,11 +55,12 @@ def registration_create(
             meal_ids,
             manage_token,
             calendar_token,
+            at,
         ],
     )
     if row is None:
         return None
-    registration_id, conference_id, status, _statuses, log_id, created_at = row
+    registration_id, conference_id, status, log_id = row
     registration = Registration(
         id=registration_id,
         conference_id=conference_id,
@@ -67,8 +70,8 @@ def registration_create(
         email=email,
         consented_at=now,
         waiting_since=now if status == Registration.Status.WAITING else None,
-        created_at=created_at,
-        updated_at=created_at,
+        created_at=at,
+        updated_at=at,
         **details,
     )
     registration._state.adding = False

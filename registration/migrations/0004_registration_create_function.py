@@ -17,10 +17,10 @@ CREATE OR REPLACE FUNCTION samla_registration_create(
     p_conference_id bigint, p_slug text, p_now timestamptz,
     p_email text, p_name text, p_organisation text, p_sector text, p_diets text[],
     p_diet_other text, p_accessibility text, p_language text, p_public_listing boolean,
-    p_sessions bigint[], p_meals bigint[], p_manage_token text, p_calendar_token text
+    p_sessions bigint[], p_meals bigint[], p_manage_token text, p_calendar_token text,
+    p_at timestamptz
 ) RETURNS TABLE (
-    registration_id bigint, conference_id bigint, status text, signup_statuses text[],
-    email_log_id bigint, created_at timestamptz
+    registration_id bigint, conference_id bigint, status text, email_log_id bigint
 ) LANGUAGE plpgsql AS $$
 DECLARE
     c record;
@@ -34,7 +34,7 @@ DECLARE
     v_session bigint;
     v_id bigint;
     v_log bigint;
-    v_at timestamptz := now();
+    v_at timestamptz := p_at;  -- created_at / updated_at, the caller's clock as Django's
 BEGIN
     IF p_conference_id IS NULL THEN
         SELECT k.id, k.capacity, k.registration_opens, k.registration_closes, k.time_zone, k."end"
@@ -159,7 +159,7 @@ BEGIN
     VALUES (CASE WHEN v_seated THEN 'confirmation' ELSE 'waiting' END, p_email, '', '{}'::jsonb,
             'queued', 0, '', '', v_at, NULL, c.id, v_id)
     RETURNING e.id INTO v_log;
-    RETURN QUERY SELECT v_id, c.id, v_status, v_statuses, v_log, v_at;
+    RETURN QUERY SELECT v_id, c.id, v_status, v_log;
 END;
 $$
 """
