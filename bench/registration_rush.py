@@ -44,6 +44,8 @@ ROOT_URLCONF = "bench_urls"
 """
 
 URLS = """
+import json
+
 from django.db import connection
 from django.http import HttpResponse
 from django.urls import path
@@ -59,24 +61,42 @@ def bare_update(request):
     return HttpResponse("ok" if ok else "full", status=200 if ok else 409)
 
 
-urlpatterns = [path("bench/update/", bare_update), *samla]
+@csrf_exempt
+def floor_insert(request):
+    # The least any registration endpoint must do: read the JSON body and store the person
+    # once per address. No validation, seats, waiting list, audit or e-mail.
+    data = json.loads(request.body)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO bench_person (email, name, body) VALUES (%s, %s, %s) "
+            "ON CONFLICT DO NOTHING",
+            [data["email"], data["name"], request.body.decode()],
+        )
+    return HttpResponse("ok", status=202)
+
+
+urlpatterns = [path("bench/update/", bare_update), path("bench/insert/", floor_insert), *samla]
 """
 
 SETUP = """
+import json
+import sys
 from datetime import timedelta
 from django.utils import timezone
 from conference.models import Conference, Session
 start = timezone.now() + timedelta(days=30)
-c = Conference.objects.create(slug="rush", name="Lärkonferens 2018", start=start,
-    end=start + timedelta(hours=8), capacity=130, is_published=True)
-ids = []
-for slot in range(3):
-    for n, seats in enumerate((20, 30, 40)):
-        s = Session.objects.create(conference=c, title=f"Workshop {slot}-{n}", kind="workshop",
-            requires_signup=True, capacity=seats,
-            start=start + timedelta(hours=1 + 2 * slot), end=start + timedelta(hours=2 + 2 * slot))
-        ids.append((slot, s.pk))
-import json
+ids = {}
+for r in range(1, ROUNDS + 1):
+    c = Conference.objects.create(slug=f"rush-{r}", name=f"Lärkonferens {r}", start=start,
+        end=start + timedelta(hours=8), capacity=130, is_published=True)
+    ids[c.slug] = []
+    for slot in range(3):
+        for n, seats in enumerate((20, 30, 40)):
+            s = Session.objects.create(conference=c, title=f"Workshop {slot}-{n}",
+                kind="workshop", requires_signup=True, capacity=seats,
+                start=start + timedelta(hours=1 + 2 * slot),
+                end=start + timedelta(hours=2 + 2 * slot))
+            ids[c.slug].append((slot, s.pk))
 print(json.dumps(ids))
 """
 
@@ -179,7 +199,11 @@ def pct(values, p):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--registrations", type=int, default=600)
+    parser.add_argument("--registrations", type=int, default=600, help="per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--floor", action="store_true", help="also time a JSON-body + one-INSERT endpoint"
+    )
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
@@ -205,12 +229,17 @@ def main():
     run = {"cwd": ROOT, "env": environment, "check": True}
     subprocess.run([python, "manage.py", "migrate", "-v0"], **run)
     out = subprocess.run(
-        [python, "manage.py", "shell", "-c", SETUP], capture_output=True, text=True, **run
-    ).stdout
-    sessions = json.loads(out.strip().splitlines()[-1])
+        [python, "manage.py", "shell", "-c", f"ROUNDS = {args.rounds}\n{SETUP}"],
+        capture_output=True, text=True, **run,
+    ).stdout  # fmt: skip
+    conferences = json.loads(out.strip().splitlines()[-1])
     with psycopg.connect(f"{PG}/{DB}", autocommit=True) as conn:
         conn.execute("CREATE TABLE bench_seat (id int PRIMARY KEY, taken int, cap int)")
         conn.execute("INSERT INTO bench_seat VALUES (1, 0, 1000000000)")
+        conn.execute(
+            "CREATE TABLE bench_person (id serial PRIMARY KEY, email text UNIQUE, name text, "
+            "body jsonb)"
+        )
 
     server = subprocess.Popen(
         [
@@ -227,51 +256,74 @@ def main():
             [python, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-l", "error"],
             cwd=ROOT, env=environment,
         )  # fmt: skip
+    rng = random.Random(7)
+
+    def registration(slug, i):
+        by_slot = {}
+        for slot, pk in conferences[slug]:
+            by_slot.setdefault(slot, []).append(pk)
+        picks = [rng.choice(pks) for slot, pks in by_slot.items() if rng.random() < 0.8]
+        return {
+            "name": f"Deltagare {i}",
+            "email": f"rush{i}@example.org",
+            "organisation": "Exempelkommunen",
+            "sector": rng.choice(["public", "nonprofit", "private", "academia", "other"]),
+            "consent": True,
+            "sessions": picks,
+        }
+
+    rounds = []  # per round: {"bare": (latencies, statuses, wall, cpu), "registration": ...}
     try:
         for _ in range(100):
             if server.poll() is not None:
                 raise SystemExit("gunicorn did not start")
             try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/api/")
+                probe = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
+                probe.request("GET", "/api/conferences/")
+                probe.getresponse().read()
                 break
             except OSError:
                 time.sleep(0.2)
-        rng = random.Random(7)
-
-        def registration(i):
-            by_slot = {}
-            for slot, pk in sessions:
-                by_slot.setdefault(slot, []).append(pk)
-            picks = [rng.choice(pks) for slot, pks in by_slot.items() if rng.random() < 0.8]
-            return {
-                "name": f"Deltagare {i}",
-                "email": f"rush{i}@example.org",
-                "organisation": "Exempelkommunen",
-                "sector": rng.choice(["public", "nonprofit", "private", "academia", "other"]),
-                "consent": True,
-                "sessions": picks,
-            }
-
-        # Warm up both paths (connections, imports), then measure.
+        # Warm up both paths (connections, imports, prepared statements); the warm-up
+        # registrations go to the last conference, which is measured last and fills anyway.
+        last = f"rush-{args.rounds}"
         fire("POST", "/bench/update/", [None] * 100, args.concurrency)
         fire(
-            "POST", "/api/conferences/rush/registrations/",
-            [registration(-i) for i in range(1, 41)], args.concurrency,
+            "POST", f"/api/conferences/{last}/registrations/",
+            [registration(last, -i) for i in range(1, 41)], args.concurrency,
         )  # fmt: skip
         load_before = os.getloadavg()
-        cpu0 = cpu_snapshot(server.pid)
-        bare_lat, bare_status, bare_wall = fire(
-            "POST", "/bench/update/", [None] * args.registrations, args.concurrency
-        )
-        cpu1 = cpu_snapshot(server.pid)
-        reg_lat, reg_status, reg_wall = fire(
-            "POST",
-            "/api/conferences/rush/registrations/",
-            [registration(i) for i in range(args.registrations)],
-            args.concurrency,
-        )
+        # Rounds alternate which endpoint goes first, so that a machine getting faster or
+        # slower during the run (other jobs on the two cores) does not favour either.
+        for r in range(1, args.rounds + 1):
+            slug = f"rush-{r}"
+            measured = {}
+            order = ("bare", "registration") if r % 2 else ("registration", "bare")
+            if args.floor:
+                order = (*order, "floor")
+            for kind in order:
+                if kind == "bare":
+                    path, bodies = "/bench/update/", [None] * args.registrations
+                elif kind == "floor":
+                    path = "/bench/insert/"
+                    bodies = [
+                        registration(slug, r * 100_000 + i) for i in range(args.registrations)
+                    ]
+                else:
+                    path = f"/api/conferences/{slug}/registrations/"
+                    bodies = [
+                        registration(slug, r * 100_000 + i) for i in range(args.registrations)
+                    ]
+                before = cpu_snapshot(server.pid)
+                latencies, statuses, wall = fire("POST", path, bodies, args.concurrency)
+                measured[kind] = (
+                    latencies,
+                    statuses,
+                    wall,
+                    cpu_used(before, cpu_snapshot(server.pid)),
+                )
+            rounds.append(measured)
         load_after = os.getloadavg()
-        cpu2 = cpu_snapshot(server.pid)
         backlog = redis.Redis.from_url(BROKER).llen("celery")
     finally:
         server.terminate()
@@ -282,25 +334,53 @@ def main():
         redis.Redis.from_url(BROKER).flushdb()
 
     with psycopg.connect(f"{PG}/{DB}") as conn:
-        (confirmed,) = conn.execute(
-            "SELECT count(*) FROM registration_registration WHERE status = 'confirmed'"
-        ).fetchone()
-        (waiting,) = conn.execute(
-            "SELECT count(*) FROM registration_registration WHERE status = 'waiting'"
-        ).fetchone()
-        (total,) = conn.execute("SELECT count(*) FROM registration_registration").fetchone()
+        counts = conn.execute(
+            """SELECT c.slug, c.capacity,
+                      count(r.id) FILTER (WHERE r.status = 'confirmed'),
+                      count(r.id) FILTER (WHERE r.status = 'waiting'), count(r.id)
+                 FROM conference_conference c
+                 LEFT JOIN registration_registration r ON r.conference_id = c.id
+                GROUP BY c.id ORDER BY c.slug"""
+        ).fetchall()
         (session_oversold,) = conn.execute(
             """SELECT coalesce(sum(greatest(taken - capacity, 0)), 0) FROM (
                  SELECT s.capacity, count(g.id) FILTER (WHERE g.status IN ('confirmed','offered'))
                  AS taken FROM conference_session s LEFT JOIN registration_signup g
                  ON g.session_id = s.id WHERE s.requires_signup GROUP BY s.id, s.capacity) t"""
         ).fetchone()
-    oversold = max(confirmed - 130, 0) + int(session_oversold)
+    confirmed = sum(row[2] for row in counts)
+    waiting = sum(row[3] for row in counts)
+    total = sum(row[4] for row in counts)
+    oversold = sum(max(row[2] - row[1], 0) for row in counts) + int(session_oversold)
+
+    def pooled(kind):
+        latencies = [x for m in rounds for x in m[kind][0]]
+        statuses = [x for m in rounds for x in m[kind][1]]
+        wall = sum(m[kind][2] for m in rounds)
+        app = sum(m[kind][3][0] for m in rounds)
+        db = sum(m[kind][3][1] for m in rounds)
+        return latencies, statuses, len(latencies) / wall, (app, db)
+
+    reg_lat, reg_status, reg_rps, reg_cpu = pooled("registration")
+    bare_lat, bare_status, bare_rps, bare_cpu = pooled("bare")
     errors = sum(1 for s in reg_status if s != 202) + sum(1 for s in bare_status if s != 200)
-    bare_rps = len(bare_lat) / bare_wall
-    reg_rps = len(reg_lat) / reg_wall
+    floor = []
+    if args.floor:
+        floor_lat, floor_status, floor_rps, floor_cpu = pooled("floor")
+        errors += sum(1 for s in floor_status if s != 202)
+        floor = [
+            f"floor, JSON body + one INSERT (no validation, seats, audit or e-mail): "
+            f"{floor_rps:.0f} req/s, ratio to bare {floor_rps / bare_rps:.2f}, CPU ms "
+            + "{:.1f} + {:.1f}".format(*(t * 1000 / len(floor_lat) for t in floor_cpu))
+        ]
+    per_round = [
+        len(m["registration"][0]) / m["registration"][2] / (len(m["bare"][0]) / m["bare"][2])
+        for m in rounds
+    ]
     lines = [
-        f"registrations: {len(reg_lat)} at concurrency {args.concurrency}, "
+        f"registrations: {args.rounds} rounds of {args.registrations} at concurrency "
+        f"{args.concurrency}, each at its own 130-seat conference with nine capped workshops, "
+        f"interleaved with {args.registrations} bare requests; "
         f"gunicorn {args.workers} workers x {args.threads} threads (gthread), PostgreSQL, "
         + (
             "Celery worker (solo) sending meanwhile"
@@ -314,12 +394,14 @@ def main():
         f"p99 {pct(reg_lat, 99):.1f}",
         f"bare conditional UPDATE throughput: {bare_rps:.0f} req/s "
         f"(p50 {pct(bare_lat, 50):.1f} ms, p99 {pct(bare_lat, 99):.1f} ms)",
-        f"ratio registration/bare: {reg_rps / bare_rps:.2f}",
+        f"ratio registration/bare: {reg_rps / bare_rps:.2f} "
+        f"(per round: {', '.join(f'{x:.2f}' for x in per_round)})",
         "CPU ms per request (gunicorn + its PostgreSQL backends): registration "
         + "{:.1f} + {:.1f}, bare UPDATE {:.1f} + {:.1f}".format(
-            *(t * 1000 / len(reg_lat) for t in cpu_used(cpu1, cpu2)),
-            *(t * 1000 / len(bare_lat) for t in cpu_used(cpu0, cpu1)),
+            *(t * 1000 / len(reg_lat) for t in reg_cpu),
+            *(t * 1000 / len(bare_lat) for t in bare_cpu),
         ),
+        *floor,
         f"confirmed {confirmed}, waiting {waiting}, total {total}, oversold {oversold}, "
         f"errors {errors}",
     ]

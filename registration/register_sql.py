@@ -30,10 +30,12 @@ def available() -> bool:
 
 def registration_create(
     *, conference_id, slug, email, details, session_ids, meal_ids, now
-) -> tuple[Registration, int] | None:
-    """(the new registration, its e-mail row's id), or None where the general path must answer.
-    Either `conference_id` or `slug` (a published conference) names the conference; session
-    and meal ids must be sorted and unique, `details` cleaned by `services.clean_details`."""
+) -> tuple[Registration, int | None] | None:
+    """(the new registration, its e-mail row's id); for an address already registered and not
+    cancelled (the registration as it is, None), nothing changed; or None where the general
+    path must answer. Either `conference_id` or `slug` (a published conference) names the
+    conference; session and meal ids must be sorted and unique, `details` cleaned by
+    `services.clean_details`."""
     manage_token, calendar_token = new_manage_token(), new_manage_token()
     at = timezone.now()
     row = fetch_one(
@@ -60,7 +62,9 @@ def registration_create(
     )
     if row is None:
         return None
-    registration_id, conference_id, status, log_id = row
+    outcome, registration_id, conference_id, status, log_id = row
+    if outcome == "known":
+        return Registration.objects.get(pk=registration_id), None
     registration = Registration(
         id=registration_id,
         conference_id=conference_id,

@@ -405,7 +405,7 @@ def registration_create(
     if not consent:
         raise _invalid(_("Please accept the privacy notice to register."), "consent")
     if waitlist_ok and not by_organiser and register_sql.available():
-        created = _registration_create_fast(
+        answer = _registration_create_fast(
             conference=conference,
             conference_slug=conference_slug,
             email=email,
@@ -414,8 +414,8 @@ def registration_create(
             meal_ids=meal_ids,
             now=now,
         )
-        if created is not None:
-            return created, True
+        if answer is not None:
+            return answer
     if conference is None:
         conference = conference_get_published(slug=conference_slug)
     if not by_organiser:
@@ -429,10 +429,7 @@ def registration_create(
         if existing is not None and existing.status != Registration.Status.CANCELLED:
             if by_organiser:
                 break
-            if existing.updated_at < now - DOUBLE_SUBMIT_WINDOW:
-                with transaction.atomic():
-                    emails.email_queue(registration=existing, kind=EmailLog.Kind.REMINDER)
-            return existing, False
+            return _registration_known(existing, now=now), False
         try:
             registration = _registration_insert(
                 conference=conference,
@@ -459,7 +456,7 @@ def registration_create(
 
 def _registration_create_fast(
     *, conference, conference_slug, email, details, session_ids, meal_ids, now
-) -> Registration | None:
+) -> tuple[Registration, bool] | None:
     try:
         session_ids, meal_ids = _ids(session_ids, "sessions"), _ids(meal_ids, "meals")
     except RegistrationError:
@@ -476,10 +473,22 @@ def _registration_create_fast(
     if created is None:
         return None
     registration, log_id = created
+    if log_id is None:
+        return _registration_known(registration, now=now), False
     if conference is not None:
         registration.conference = conference
     transaction.on_commit(partial(emails.email_dispatch, log_id))
-    return registration
+    return registration, True
+
+
+def _registration_known(existing: Registration, *, now: datetime) -> Registration:
+    """An address registered again by its owner (or someone else: the answer is the same).
+    Nothing changes; the address gets its private link again, unless this is a repeat within
+    minutes (a double click, a retry)."""
+    if existing.updated_at < now - DOUBLE_SUBMIT_WINDOW:
+        with transaction.atomic():
+            emails.email_queue(registration=existing, kind=EmailLog.Kind.REMINDER)
+    return existing
 
 
 def _has_room(taken, cap) -> bool:

@@ -1,9 +1,10 @@
 """PostgreSQL: a function that registers a new address in one statement (registration.register_sql).
 
 It does what `services.registration_create` does for the common case (a new address, the
-window open, valid sign-up sessions and meals, joining the waiting list when full) and returns
-no row whenever anything else applies; the caller then takes the general path, which finds the
-precise answer. So it may refuse more than the service, never accept more.
+window open, valid sign-up sessions and meals, joining the waiting list when full), names an
+address already registered ("known", nothing changed), and returns no row whenever anything
+else applies; the caller then takes the general path, which finds the precise answer. So it may
+refuse more than the service, never accept more.
 
 Seats are taken as in registration.seats: the conference counter first, then the session
 counters in ascending id order, each with one conditional UPDATE that reads the cap itself.
@@ -20,7 +21,8 @@ CREATE OR REPLACE FUNCTION samla_registration_create(
     p_sessions bigint[], p_meals bigint[], p_manage_token text, p_calendar_token text,
     p_at timestamptz
 ) RETURNS TABLE (
-    registration_id bigint, conference_id bigint, status text, email_log_id bigint
+    outcome text, registration_id bigint, conference_id bigint, status text,
+    email_log_id bigint
 ) LANGUAGE plpgsql AS $$
 DECLARE
     c record;
@@ -98,10 +100,16 @@ BEGIN
         p_manage_token, p_calendar_token, v_guess, p_name, p_email, p_organisation, p_sector,
         to_jsonb(p_diets), p_diet_other, p_accessibility, p_language, p_public_listing, p_now,
         CASE WHEN v_guess = 'waiting' THEN p_now END, NULL, v_at, v_at, c.id)
-    -- A known address (or, never in practice, a token clash): the general path answers.
     ON CONFLICT DO NOTHING
     RETURNING r.id INTO v_id;
     IF v_id IS NULL THEN
+        -- A known address (a double click, a retry) is named back, unchanged, unless it was
+        -- cancelled: coming back after a cancel, like a token clash, takes the general path.
+        SELECT r.id, r.status INTO v_id, v_status FROM registration_registration r
+         WHERE r.conference_id = c.id AND lower(r.email) = lower(p_email);
+        IF v_id IS NOT NULL AND v_status <> 'cancelled' THEN
+            RETURN QUERY SELECT 'known'::text, v_id, c.id, v_status, NULL::bigint;
+        END IF;
         RETURN;
     END IF;
     IF cardinality(p_meals) > 0 THEN
@@ -159,7 +167,7 @@ BEGIN
     VALUES (CASE WHEN v_seated THEN 'confirmation' ELSE 'waiting' END, p_email, '', '{}'::jsonb,
             'queued', 0, '', '', v_at, NULL, c.id, v_id)
     RETURNING e.id INTO v_log;
-    RETURN QUERY SELECT v_id, c.id, v_status, v_log;
+    RETURN QUERY SELECT 'created'::text, v_id, c.id, v_status, v_log;
 END;
 $$
 """

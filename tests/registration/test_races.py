@@ -145,3 +145,42 @@ def test_swaps_cancels_and_registrations_at_once_keep_counters_exact():
         assert Signup.objects.filter(session=session, status="confirmed").count() == 6
     assert Signup.objects.filter(status="confirmed", registration__status="waiting").count() == 0
     assert_seat_counters_match(conference)
+
+
+def test_api_answers_each_of_40_simultaneous_posts_on_its_own():
+    """The create endpoint shares one serializer between threads: good and bad bodies sent at
+    the same moment each get their own answer, and only the good ones are saved."""
+    from rest_framework.test import APIClient
+
+    conference = ConferenceFactory(capacity=15)
+    url = f"/api/conferences/{conference.slug}/registrations/"
+    bad = {"sector": "martian"}, {"consent": "maybe"}, {"name": "<b>x</b>"}, {"email": "nope"}
+    bodies = [
+        {
+            **DETAILS,
+            "email": f"p{i}@example.org",
+            "consent": True,
+            **(bad[i // 2 % 4] if i % 2 else {}),
+        }
+        for i in range(40)
+    ]
+
+    def post(body):
+        response = APIClient().post(url, body, format="json")
+        return (
+            response.status_code,
+            response.json()["code"],
+            sorted(response.json().get("errors", {})),
+        )
+
+    results, errors = run_together([lambda body=body: post(body) for body in bodies])
+
+    assert errors == []
+    assert sorted(results) == sorted(
+        [(202, "check_email", [])] * 20
+        + [(400, "invalid_input", [field]) for field in ("sector", "consent", "name", "email")] * 5
+    )
+    assert sorted(Registration.objects.values_list("email", flat=True)) == sorted(
+        f"p{i}@example.org" for i in range(0, 40, 2)
+    )
+    assert Registration.objects.filter(status="confirmed").count() == 15

@@ -12,7 +12,7 @@ from conference.models import Session
 from registration import register_sql
 from registration.models import AuditEntry, EmailLog, Registration, SeatCounter, Signup
 from registration.seats import seat_counters_get
-from registration.services import clean_details
+from registration.services import clean_details, registration_cancel
 from tests.factories import ConferenceFactory, SessionFactory, local
 
 from .conftest import DETAILS, register, workshop
@@ -150,9 +150,10 @@ DECLINED = {
         type(c).objects.filter(pk=c.pk).update(registration_opens=NOW + timedelta(seconds=1)) and {}
     ),
     "closed": lambda c, w, lunch: {"now": local(2027, 3, 8, 0, 0)},
-    "known address": lambda c, w, lunch: (
-        register(c, email="Fast@Example.org", now=NOW) and {"email": "fast@EXAMPLE.org"}
-    ),
+    "cancelled address": lambda c, w, lunch: (
+        registration_cancel(registration=register(c, email="Fast@Example.org", now=NOW)[0]),
+        {"email": "fast@EXAMPLE.org"},
+    )[1],
     "other conference's workshop": _other_conference_session,
     "no sign-up": lambda c, w, lunch: {
         "sessions": [SessionFactory(conference=c, requires_signup=False)]
@@ -177,6 +178,17 @@ def test_declines_and_changes_nothing(setup, case):
     result = fast(**arguments)
 
     assert result is None
+    assert state() == before
+
+
+def test_known_address_is_named_and_nothing_changes(setup):
+    conference, (first, _second, _later), _lunch = setup
+    known, _ = register(conference, email="Fast@Example.org", now=NOW)
+    before = state()
+
+    registration, log_id = fast(conference, email="fast@EXAMPLE.org", sessions=[first])
+
+    assert (registration.pk, registration.status, log_id) == (known.pk, "confirmed", None)
     assert state() == before
 
 
