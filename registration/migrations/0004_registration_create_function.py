@@ -28,7 +28,9 @@ DECLARE
     c record;
     v_n integer := cardinality(p_sessions);
     v_deadline timestamptz;
-    v_taken integer;
+    v_found integer;
+    v_counters integer;
+    v_overlaps boolean;
     v_guess text;
     v_status text;
     v_seated boolean;
@@ -38,14 +40,23 @@ DECLARE
     v_log bigint;
     v_at timestamptz := p_at;  -- created_at / updated_at, the caller's clock as Django's
 BEGIN
+    -- The conference and its seat counter (`taken` is NULL while it has none).
     IF p_conference_id IS NULL THEN
-        SELECT k.id, k.capacity, k.registration_opens, k.registration_closes, k.time_zone, k."end"
-          INTO c FROM conference_conference k WHERE k.slug = p_slug AND k.is_published;
+        SELECT k.id, k.capacity, k.registration_opens, k.registration_closes, k.time_zone,
+               k."end", sc.taken
+          INTO c FROM conference_conference k
+          LEFT JOIN registration_seatcounter sc
+            ON sc.conference_id = k.id AND sc.session_id IS NULL
+         WHERE k.slug = p_slug AND k.is_published;
     ELSE
-        SELECT k.id, k.capacity, k.registration_opens, k.registration_closes, k.time_zone, k."end"
-          INTO c FROM conference_conference k WHERE k.id = p_conference_id;
+        SELECT k.id, k.capacity, k.registration_opens, k.registration_closes, k.time_zone,
+               k."end", sc.taken
+          INTO c FROM conference_conference k
+          LEFT JOIN registration_seatcounter sc
+            ON sc.conference_id = k.id AND sc.session_id IS NULL
+         WHERE k.id = p_conference_id;
     END IF;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR c.taken IS NULL THEN
         RETURN;
     END IF;
     -- The window: a closing date means the end of that day in the conference's time zone.
@@ -61,19 +72,17 @@ BEGIN
         RETURN;
     END IF;
     IF v_n > 0 THEN
-        IF (SELECT count(*) FROM conference_session s
-             WHERE s.id = ANY (p_sessions) AND s.conference_id = c.id
-               AND s.requires_signup AND s.status = 'scheduled') <> v_n THEN
-            RETURN;
-        END IF;
-        -- In (start, id) order, no session may start before an earlier one ends.
-        IF EXISTS (SELECT 1 FROM conference_session a, conference_session b
-                    WHERE a.id = ANY (p_sessions) AND b.id = ANY (p_sessions)
-                      AND (a.start, a.id) < (b.start, b.id) AND b.start < a."end") THEN
-            RETURN;
-        END IF;
-        IF (SELECT count(*) FROM registration_seatcounter sc
-             WHERE sc.session_id = ANY (p_sessions)) <> v_n THEN
+        -- Every one open for sign-up at this conference, with a seat counter, and, in (start,
+        -- id) order, none starting before the one before it ends.
+        SELECT count(*), count(t.counter), coalesce(bool_or(t.overlaps), false)
+          INTO v_found, v_counters, v_overlaps
+          FROM (SELECT sc.id AS counter,
+                       s.start < lag(s."end") OVER (ORDER BY s.start, s.id) AS overlaps
+                  FROM conference_session s
+                  LEFT JOIN registration_seatcounter sc ON sc.session_id = s.id
+                 WHERE s.id = ANY (p_sessions) AND s.conference_id = c.id
+                   AND s.requires_signup AND s.status = 'scheduled') AS t;
+        IF v_found <> v_n OR v_counters <> v_n OR v_overlaps THEN
             RETURN;
         END IF;
     END IF;
@@ -83,14 +92,9 @@ BEGIN
     ) <> cardinality(p_meals) THEN
         RETURN;
     END IF;
-    SELECT sc.taken INTO v_taken FROM registration_seatcounter sc
-     WHERE sc.conference_id = c.id AND sc.session_id IS NULL;
-    IF NOT FOUND THEN
-        RETURN;
-    END IF;
 
     -- Guess the status from the counter read without a lock; the UPDATE below decides.
-    v_guess := CASE WHEN c.capacity IS NULL OR v_taken < c.capacity
+    v_guess := CASE WHEN c.capacity IS NULL OR c.taken < c.capacity
                     THEN 'confirmed' ELSE 'waiting' END;
     INSERT INTO registration_registration AS r (
         manage_token, calendar_token, status, name, email, organisation, sector, diets,
@@ -146,21 +150,23 @@ BEGIN
             v_statuses := v_statuses || 'waiting'::text;
         END IF;
     END LOOP;
-    IF v_n > 0 THEN
+    -- The workshop places, the audit entry and the e-mail in one statement.
+    WITH places AS (
         INSERT INTO registration_signup (
             status, waiting_since, offer_expires_at, created_at, updated_at, registration_id,
             session_id)
         SELECT u.st, CASE WHEN u.st = 'waiting' THEN p_now END, NULL, v_at, v_at, v_id, u.sid
-          FROM unnest(p_sessions, v_statuses) AS u (sid, st);
-    END IF;
-    INSERT INTO registration_auditentry (
-        actor_label, action, details, at, actor_id, conference_id, registration_id)
-    VALUES ('attendee', 'registered',
-            jsonb_build_object('status', v_status, 'sessions', coalesce(
-                (SELECT jsonb_object_agg(u.sid::text, u.st)
-                   FROM unnest(p_sessions, v_statuses) AS u (sid, st)),
-                '{}'::jsonb)),
-            v_at, NULL, c.id, v_id);
+          FROM unnest(p_sessions, v_statuses) AS u (sid, st)
+    ), audit AS (
+        INSERT INTO registration_auditentry (
+            actor_label, action, details, at, actor_id, conference_id, registration_id)
+        VALUES ('attendee', 'registered',
+                jsonb_build_object('status', v_status, 'sessions', coalesce(
+                    (SELECT jsonb_object_agg(u.sid::text, u.st)
+                       FROM unnest(p_sessions, v_statuses) AS u (sid, st)),
+                    '{}'::jsonb)),
+                v_at, NULL, c.id, v_id)
+    )
     INSERT INTO registration_emaillog AS e (
         kind, "to", subject, payload, status, attempts, error, message_id, created_at, sent_at,
         conference_id, registration_id)
