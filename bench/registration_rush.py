@@ -1,15 +1,18 @@
 """Registration rush: Samla under gunicorn on PostgreSQL, hundreds of registrations at once.
 
-    .venv/bin/python bench/registration_rush.py [--registrations 600] [--concurrency 16]
-        [--workers 3] [--threads 4] [--celery-worker] [--broker redis://127.0.0.1:6379/14]
+    .venv/bin/python bench/registration_rush.py [--registrations 600] [--rounds 3]
+        [--concurrency 16] [--workers 4] [--worker-class sync] [--threads 1] [--floor]
+        [--celery-worker] [--broker redis://127.0.0.1:6379/14] [--no-write]
 
-Creates its own database `samla_bench` (dropped and re-created), starts gunicorn (gthread) on
-127.0.0.1, fires the registrations through the public API at a 130-seat conference with capped
-workshops, then does the same number of requests against a minimal Django endpoint that runs
-one conditional UPDATE, and prints both throughputs and their ratio. E-mails are queued in
-Redis (the broker's db is purged afterwards); with --celery-worker a real Celery worker (one
-process, `--pool solo`) sends them meanwhile, with Django's locmem e-mail backend, on the same
-two cores. Results are written under "## Registration rush" in bench/RESULTS.md.
+Creates its own database `samla_bench` (dropped and re-created), starts gunicorn on 127.0.0.1
+as README.md deploys it (4 sync workers), and in each round fires the registrations through the
+public API at a fresh 130-seat conference with capped workshops and the same number of requests
+at a minimal Django endpoint that runs one conditional UPDATE; prints both throughputs, their
+ratio overall and per round, latencies, CPU per request, and checks that nothing is oversold.
+E-mails are queued in Redis (the broker's db is purged afterwards); with --celery-worker a real
+Celery worker (one process, `--pool solo`) sends them meanwhile, with Django's locmem e-mail
+backend, on the same two cores. Results are written under "## Registration rush" in
+bench/RESULTS.md.
 """
 
 import argparse
@@ -205,8 +208,14 @@ def main():
         "--floor", action="store_true", help="also time a JSON-body + one-INSERT endpoint"
     )
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    # The deployment README.md describes: `gunicorn config.wsgi -w 4` (sync workers) behind a
+    # proxy. gthread (e.g. --worker-class gthread --workers 3 --threads 4) keeps connections
+    # alive; it gave the same ratio and a longer tail (p99 120-180 ms) here.
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--worker-class", default="sync", help="gunicorn's; sync closes every connection"
+    )
     parser.add_argument("--celery-worker", action="store_true")
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -245,7 +254,8 @@ def main():
         [
             python, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{PORT}",
             "-w", str(args.workers),
-            "--worker-class", "gthread", "--threads", str(args.threads), "--log-level", "error",
+            "--worker-class", args.worker_class, "--threads", str(args.threads),
+            "--log-level", "error",
             "--keep-alive", "30",
         ],
         cwd=ROOT, env=environment,
@@ -381,7 +391,8 @@ def main():
         f"registrations: {args.rounds} rounds of {args.registrations} at concurrency "
         f"{args.concurrency}, each at its own 130-seat conference with nine capped workshops, "
         f"interleaved with {args.registrations} bare requests; "
-        f"gunicorn {args.workers} workers x {args.threads} threads (gthread), PostgreSQL, "
+        f"gunicorn {args.workers} workers x {args.threads} threads ({args.worker_class}), "
+        "PostgreSQL, "
         + (
             "Celery worker (solo) sending meanwhile"
             if worker
@@ -419,7 +430,7 @@ a minute; the per-round ratios show how much. `--floor` adds a third endpoint th
 the JSON body and INSERTs one row: it runs as fast as the bare UPDATE (ratio 1.0–1.1), so the
 gap between bare and registration is the registration's own work, not HTTP or JSON. With
 `--celery-worker` (a worker sending the e-mails meanwhile, on the same two cores) a run at
-05:16 UTC gave 379 registrations/s, p99 146 ms, ratio 0.51 (0.42, 0.55, 0.57).
+05:28 UTC gave 436 registrations/s, p99 86 ms, ratio 0.57 (0.66, 0.47, 0.59).
 
 **How a registration runs (since 2026-11-23, second session).** On PostgreSQL a new address is
 one statement, `samla_registration_create` (migration 0004, `registration/register_sql.py`):
@@ -436,30 +447,35 @@ negotiation. E-mails leave in batches: a background thread per process publishes
 task for the ids committed in the last 0.2 s. Indexes that every registration wrote but no
 query needs are gone (the tokens' LIKE indexes, FK indexes covered by composite ones).
 
-**Before → after** (this script, back to back, same machine, 2026-11-23 05:17 UTC; before is
-commit f0cb779, the end of the first session):
+**Before → after** (this script with its defaults, 4 sync gunicorn workers as README.md
+deploys, back to back on the same machine, 2026-11-23 05:27 UTC; before is commit f0cb779, the
+end of the first session):
 
 | | before | after |
 |---|---:|---:|
-| registrations/s | 118 | 408 |
-| p50 / p99 ms | 128 / 303 | 31 / 174 |
-| ratio to the bare UPDATE (per round) | 0.13 (0.13, 0.12, 0.15) | 0.51 (0.54, 0.54, 0.47) |
-| CPU ms per registration (gunicorn + PostgreSQL) | 12.5 + 3.4 | 2.7 + 1.5 |
+| registrations/s | 139 | 490 |
+| p50 / p95 / p99 ms | 113 / 141 / 154 | 31 / 41 / 73 |
+| ratio to the bare UPDATE (per round) | 0.13 (0.13, 0.13, 0.14) | 0.59 (0.76, 0.49, 0.52) |
+| CPU ms per registration (gunicorn + PostgreSQL) | 10.7 + 2.7 | 2.3 + 1.1 |
 | round trips per new registration | 10–13 | 1 (+ Django's connection health check) |
 
-**Still short of target.** Oversold 0 and errors 0 in every run. Across today's runs the ratio
-lies between 0.5 and 0.6 (single rounds 0.42–0.74) and p99 between 85 and 175 ms (under 150 ms
-in most runs on a quiet machine, over it when other jobs load the cores). The rush is CPU-bound
-on two cores shared by the client, gunicorn and PostgreSQL, so the ratio is close to the ratio
-of CPU per request: bare 1.5 + 0.4 ms, registration 2.5 + 1.4 ms. What remains, measured:
-PostgreSQL ~0.8 ms for the function with three workshops at 12 concurrent clients (pgbench;
-the bare UPDATE 0.15–0.4), of which the foreign-key checks of the ~10 rows' references are
-~0.25 ms (measured with the triggers disabled); in the web process ~0.5 ms in the request
-thread beyond the bare view (service 0.45 ms incl. the round trip, validation 0.07, DRF 0.07).
-0.75 would need about 1 ms less per registration: I see no way there that keeps the audit row,
-the e-mail row, the foreign keys and DRF's validation. For scale: the issue's reference, a bare
-endpoint at ~400 requests/s on this kind of machine, is below what a registration now does here
-(380–490/s); this harness's bare endpoint (keep-alive, threads, raw SQL) reaches 750–1100/s.
+The same comparison with gthread workers (3 × 4, keep-alive; the defaults before) at 05:17 UTC:
+118 → 408 registrations/s, ratio 0.13 → 0.51, CPU 12.5 + 3.4 → 2.7 + 1.5 ms, p99 303 → 174 ms:
+threads sharing one interpreter lengthen the tail under this load.
+
+**Still short of target: the ratio.** Oversold 0 and errors 0 in every run, and p99 is
+73–93 ms with the default (sync) workers, inside the 150 ms target. The ratio is not: across
+today's runs it lies between 0.51 and 0.59 (single rounds 0.41–0.76). The rush is CPU-bound on
+two cores shared by the client, gunicorn and PostgreSQL, so the ratio follows the CPU per
+request: bare 1.3–1.5 + 0.3–0.4 ms, registration 2.0–2.4 + 1.0–1.1 ms. What remains, measured:
+PostgreSQL ~0.8 ms for the function with three workshops at 12 concurrent clients (pgbench; the
+bare UPDATE 0.15–0.4), of which the foreign-key checks of the ~10 rows' references are ~0.25 ms
+(measured with the triggers disabled); in the web process ~0.5 ms in the request beyond the bare
+view (the service 0.45 ms including the round trip, validation 0.07, DRF 0.07). 0.75 would need
+about 1 ms less per registration: I see no way there that keeps the audit row, the e-mail row,
+the foreign keys and DRF's validation. For scale: the issue's reference, a bare endpoint at
+~400 requests/s on this kind of machine, is below what a registration now does here (430–490/s);
+this harness's bare endpoint (raw SQL, no ORM) reaches 750–1050/s.
 """
 
 
