@@ -464,17 +464,17 @@ The same comparison with gthread workers (3 × 4, keep-alive; the defaults befor
 threads sharing one interpreter lengthen the tail under this load.
 
 **Still short of target: the ratio.** Oversold 0 and errors 0 in every run, and p99 is
-73–93 ms with the default (sync) workers, inside the 150 ms target. The ratio is not: across
-today's runs it lies between 0.51 and 0.59 (single rounds 0.41–0.76). The rush is CPU-bound on
+70–93 ms with the default (sync) workers, inside the 150 ms target. The ratio is not: across
+today's runs it lies between 0.51 and 0.60 (single rounds 0.41–0.76). The rush is CPU-bound on
 two cores shared by the client, gunicorn and PostgreSQL, so the ratio follows the CPU per
-request: bare 1.3–1.5 + 0.3–0.4 ms, registration 2.0–2.4 + 1.0–1.1 ms. What remains, measured:
+request: bare 1.3–1.5 + 0.3–0.4 ms, registration 1.9–2.4 + 0.9–1.1 ms. What remains, measured:
 PostgreSQL ~0.8 ms for the function with three workshops at 12 concurrent clients (pgbench; the
 bare UPDATE 0.15–0.4), of which the foreign-key checks of the ~10 rows' references are ~0.25 ms
 (measured with the triggers disabled); in the web process ~0.5 ms in the request beyond the bare
 view (the service 0.45 ms including the round trip, validation 0.07, DRF 0.07). 0.75 would need
 about 1 ms less per registration: I see no way there that keeps the audit row, the e-mail row,
 the foreign keys and DRF's validation. For scale: the issue's reference, a bare endpoint at
-~400 requests/s on this kind of machine, is below what a registration now does here (430–490/s);
+~400 requests/s on this kind of machine, is below what a registration now does here (430–570/s);
 this harness's bare endpoint (raw SQL, no ORM) reaches 750–1050/s.
 """
 
