@@ -117,6 +117,15 @@ class ConferenceAdmin(admin.ModelAdmin):
         services.conference_touch(conference=obj)
         if not change and not request.user.is_superuser:
             obj.organisers.add(request.user)
+        if change and "capacity" in form.changed_data:
+            services.seats_changed_announce(conference=obj)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Room:
+            for room_form in formset.forms:
+                if room_form.instance.pk and "capacity" in room_form.changed_data:
+                    services.room_seats_changed(room=room_form.instance)
 
     @admin.display(description=_("Organiser pages"))
     def timetable_link(self, obj):
@@ -281,6 +290,11 @@ class SpeakerAdmin(ScopedToConference, admin.ModelAdmin):
 class RoomAdmin(ScopedToConference, admin.ModelAdmin):
     list_display = ["name", "conference", "capacity", "step_free"]
     list_filter = [("conference", admin.RelatedOnlyFieldListFilter)]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            services.room_seats_changed(room=obj)
 
 
 @admin.register(Track)

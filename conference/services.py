@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 
 from .errors import ProgrammeError
 from .models import Conference, Session, Speaker
-from .signals import session_rescheduled
+from .signals import seats_changed, session_rescheduled
 
 # Changing any of these moves the session in attendees' calendars, so the iCal SEQUENCE moves too.
 SCHEDULE_FIELDS = ("start", "end", "room_id", "status", "title", "title_en")
+# Changing any of these can change how many seats a session has.
+SEAT_FIELDS = ("capacity", "room_id", "status", "requires_signup")
 
 
 def _local(moment):
@@ -79,6 +81,25 @@ def conference_touch(*, conference: Conference) -> None:
     conference.programme_changed_at = now
 
 
+def seats_changed_announce(*, conference: Conference, sessions=()) -> None:
+    """Once the current transaction commits, tell the apps that build on the programme that
+    caps changed (`signals.seats_changed`), so that seats which became free are handed out. A
+    receiver's failure is logged, never undoes the organiser's change."""
+    transaction.on_commit(
+        partial(
+            seats_changed.send, sender=Conference, conference=conference, sessions=list(sessions)
+        ),
+        robust=True,
+    )
+
+
+def room_seats_changed(*, room) -> None:
+    """A room's capacity changed: announce the sign-up sessions that take their cap from it."""
+    sessions = list(room.sessions.filter(requires_signup=True, capacity__isnull=True))
+    if sessions:
+        seats_changed_announce(conference=room.conference, sessions=sessions)
+
+
 def session_save(*, session: Session, speakers=None) -> Session:
     """Create or update `session` (and its speakers when given) after checking every rule.
 
@@ -87,12 +108,16 @@ def session_save(*, session: Session, speakers=None) -> Session:
     """
     with transaction.atomic():
         Conference.objects.select_for_update().get(pk=session.conference_id)
+        seats_moved = False
         if speakers is None and session.pk:
             speakers = list(session.speakers.all())
         speakers = list(speakers or [])
         session_check_rules(session=session, speakers=speakers)
         if session.pk:
-            before = Session.objects.filter(pk=session.pk).values(*SCHEDULE_FIELDS).first()
+            before = (
+                Session.objects.filter(pk=session.pk).values(*SCHEDULE_FIELDS, *SEAT_FIELDS).first()
+            )
+            seats_moved = before and any(before[f] != getattr(session, f) for f in SEAT_FIELDS)
             if before and any(before[f] != getattr(session, f) for f in SCHEDULE_FIELDS):
                 session.sequence += 1
                 # Receivers (attendee e-mails) run only once the change is really saved.
@@ -110,6 +135,8 @@ def session_save(*, session: Session, speakers=None) -> Session:
             ) from exc
         session.speakers.set(speakers)
         conference_touch(conference=session.conference)
+        if seats_moved:
+            seats_changed_announce(conference=session.conference, sessions=[session])
     return session
 
 

@@ -7,10 +7,13 @@ class RegistrationConfig(AppConfig):
     verbose_name = _("Registration")
 
     def ready(self):
-        from conference.signals import session_rescheduled
+        from conference.signals import seats_changed, session_rescheduled
 
-        from .programme_changes import session_rescheduled_notify
+        from .programme_changes import seats_changed_hand_out, session_rescheduled_notify
 
         session_rescheduled.connect(
             session_rescheduled_notify, dispatch_uid="registration.session_rescheduled_notify"
+        )
+        seats_changed.connect(
+            seats_changed_hand_out, dispatch_uid="registration.seats_changed_hand_out"
         )

@@ -1,9 +1,12 @@
-"""E-mails to attendees when the organisers move or cancel a session they hold a place in.
+"""What registration does when the organisers change the programme.
 
 `conference.services.session_save` sends `session_rescheduled` after its transaction commits;
 `session_rescheduled_notify` (connected in RegistrationConfig.ready) queues one e-mail per
 confirmed place, each in the person's own language. Renaming alone sends nothing: the calendar
 feeds pick that up, and a mail for a typo fix is noise.
+
+`seats_changed` (a cap raised or removed, a bigger room) makes `seats_changed_hand_out` give the
+new seats to the waiting lists at once, as a cancel would.
 """
 
 import logging
@@ -19,10 +22,15 @@ from django.utils import timezone, translation
 from conference.models import Room, Session
 
 from .models import Registration, Signup
+from .services import seats_hand_out
 
 logger = logging.getLogger(__name__)
 
 NOTIFY_FIELDS = ("start", "end", "room_id", "status")
+
+
+def seats_changed_hand_out(sender, *, conference, sessions, **kwargs):
+    seats_hand_out(conference_id=conference.pk, session_ids=[s.pk for s in sessions])
 
 
 def session_rescheduled_notify(sender, *, session, previous, **kwargs):

@@ -352,6 +352,20 @@ def _promote_all(*, conference: Conference, sessions, now: datetime) -> None:
         _promote_session(conference=conference, session=session, now=now)
 
 
+def seats_hand_out(*, conference_id: int, session_ids=()) -> None:
+    """Give seats that became free without a cancel (an organiser raised a cap, a session got a
+    bigger room) to the waiting lists, first come first served, as a cancel would: confirmed at
+    once or offered, with the e-mail. Under the counter lock; a cap lowered frees nothing and
+    nobody loses a seat."""
+    now = timezone.now()
+    with transaction.atomic():
+        conference = _lock_conference(conference_id)
+        sessions = Session.objects.filter(
+            pk__in=list(session_ids), conference_id=conference_id, requires_signup=True
+        ).order_by("pk")
+        _promote_all(conference=conference, sessions=list(sessions), now=now)
+
+
 # Registering ----------------------------------------------------------------------------------
 
 
