@@ -26,6 +26,7 @@ demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py demo_setup
 	DEBUG=1 $(BIN)/python manage.py demo_attendees
+	DEBUG=1 $(BIN)/python manage.py demo_practice
 
 run: demo
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
