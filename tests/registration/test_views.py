@@ -43,6 +43,18 @@ def test_register_page_shows_workshops_by_slot_with_seats_left(client, conferenc
     assert "2 seats left" in html
 
 
+@pytest.mark.parametrize(
+    ("prefix", "text"),
+    [("", "Anmäl dig senast 7 mars 2027."), ("/en", "Register by 7 March 2027.")],
+)
+def test_register_page_names_the_last_day_in_the_visitors_language(
+    client, conference, prefix, text
+):
+    response = client.get(f"{prefix}/{conference.slug}/register/")
+
+    assert text in response.content.decode()
+
+
 def test_register_post_redirects_to_check_email_and_registers(client, conference, workshops):
     response = client.post(
         f"/{conference.slug}/register/", form_data(sessions=[workshops[0].pk, workshops[2].pk])
