@@ -1,0 +1,83 @@
+"""Writes to registrations: every rule that protects seats, deadlines and waiting-list order.
+
+Seats are counted in `SeatCounter` rows (see registration.seats) and taken with one
+conditional UPDATE each, so no pool can be oversold. Registering, the hot path, does its reads,
+checks and inserts first and takes its seats last, right before COMMIT, so the counter rows are
+locked only for those UPDATEs and the COMMIT; if no seat is left it turns its rows into
+waiting-list places. Every other seat change (cancel, swap, offers, deletion, promotion from the
+waiting list) first locks the conference's counter row and works under that lock, so the
+waiting lists move in order. SQLite's IMMEDIATE transactions serialise writers. E-mails are an
+`EmailLog` row in the transaction, handed to Celery with `transaction.on_commit()`.
+
+The package: `checks` (input and the window), `waiting` (locks, audit, waiting lists),
+`registering` (the hot path), `changes` (changes, cancels, deletion, offers, export) and
+`messages` (organiser messages). Callers import from `registration.services`.
+"""
+
+from .changes import (
+    offer_accept,
+    registration_cancel,
+    registration_delete,
+    registration_expire_offers,
+    registration_export,
+    registration_update,
+    signup_swap,
+    signups_change,
+)
+from .checks import (
+    DETAIL_FIELDS,
+    DOUBLE_SUBMIT_WINDOW,
+    HOLDING,
+    LANGUAGES,
+    LIMITS,
+    SESSION_FIELDS,
+    SIGNUP_HOLDING,
+    clean_details,
+    clean_email,
+    registration_deadline,
+    registration_window_state,
+)
+from .messages import (
+    organiser_message_fan_out,
+    organiser_message_send,
+)
+from .registering import (
+    registration_arguments,
+    registration_create,
+)
+from .waiting import (
+    audit,
+    conference_seats_taken,
+    seats_hand_out,
+    session_seats_taken,
+)
+
+__all__ = [
+    "offer_accept",
+    "registration_cancel",
+    "registration_delete",
+    "registration_expire_offers",
+    "registration_export",
+    "registration_update",
+    "signup_swap",
+    "signups_change",
+    "DETAIL_FIELDS",
+    "DOUBLE_SUBMIT_WINDOW",
+    "HOLDING",
+    "LANGUAGES",
+    "LIMITS",
+    "SESSION_FIELDS",
+    "SIGNUP_HOLDING",
+    "clean_details",
+    "clean_email",
+    "registration_deadline",
+    "registration_window_state",
+    "organiser_message_fan_out",
+    "organiser_message_send",
+    "registration_arguments",
+    "registration_create",
+    "audit",
+    "conference_seats_taken",
+    "seats_hand_out",
+    "session_seats_taken",
+]
