@@ -464,8 +464,8 @@ The same comparison with gthread workers (3 × 4, keep-alive; the defaults befor
 threads sharing one interpreter lengthen the tail under this load.
 
 **Still short of target: the ratio.** Oversold 0 and errors 0 in every run, and p99 is
-70–93 ms with the default (sync) workers, inside the 150 ms target. The ratio is not: across
-today's runs it lies between 0.51 and 0.60 (single rounds 0.41–0.76). The rush is CPU-bound on
+60–93 ms with the default (sync) workers, inside the 150 ms target. The ratio is not: across
+today's runs it lies between 0.51 and 0.62 (single rounds 0.41–0.76). The rush is CPU-bound on
 two cores shared by the client, gunicorn and PostgreSQL, so the ratio follows the CPU per
 request: bare 1.3–1.5 + 0.3–0.4 ms, registration 1.9–2.4 + 0.9–1.1 ms. What remains, measured:
 PostgreSQL ~0.8 ms for the function with three workshops at 12 concurrent clients (pgbench; the
