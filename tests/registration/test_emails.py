@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from anymail.backends.test import EmailBackend as AnymailTestBackend
 from anymail.exceptions import AnymailAPIError
 from django.conf import settings
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -490,3 +492,14 @@ def test_sweep_hands_over_at_most_its_limit_oldest_first_in_batches(
         ("MainThread", [logs[0].pk, logs[1].pk]),
         ("MainThread", [logs[2].pk]),
     ]
+
+
+def test_send_queued_emails_command_sends_old_queued_rows_for_cron(conference, undispatched):
+    _queued(conference, "old@example.org", age=timedelta(minutes=11))
+    _queued(conference, "young@example.org", age=timedelta(minutes=2))
+    out = StringIO()
+
+    call_command("send_queued_emails", stdout=out)
+
+    assert out.getvalue() == "1 queued e-mail(s) handed over again.\n"
+    assert [m.to[0] for m in mail.outbox] == ["old@example.org"]
