@@ -39,6 +39,10 @@ class SeatStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The statuses that hold a seat (counted by the seat counters), for registrations and sign-ups.
+HOLDING = (SeatStatus.CONFIRMED, SeatStatus.OFFERED)
+
+
 class Registration(models.Model):
     Status = SeatStatus
 

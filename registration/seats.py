@@ -23,10 +23,8 @@ from django.db.models import F, Q
 
 from conference.models import Conference, Room, Session
 
-from .models import Registration, SeatCounter, Signup
+from .models import HOLDING, Registration, SeatCounter, Signup
 
-HOLDING = (Registration.Status.CONFIRMED, Registration.Status.OFFERED)
-SIGNUP_HOLDING = (Signup.Status.CONFIRMED, Signup.Status.OFFERED)
 # Stands in for "no limit" in the conditional UPDATE (a NULL cap would compare as unknown).
 NO_LIMIT = 2**31 - 1
 
@@ -80,7 +78,7 @@ def seat_counts_recount(*, conference_id: int, session_ids=None) -> dict[int | N
     counts = {
         None: Registration.objects.filter(conference_id=conference_id, status__in=HOLDING).count()
     }
-    signups = Signup.objects.filter(status__in=SIGNUP_HOLDING)
+    signups = Signup.objects.filter(status__in=HOLDING)
     if session_ids is None:
         signups = signups.filter(session__conference_id=conference_id)
     else:

@@ -8,9 +8,7 @@ from django.http import Http404
 
 from conference.models import Conference, Session
 
-from .models import Diet, EmailLog, Registration, Signup
-
-HOLDING = (Registration.Status.CONFIRMED, Registration.Status.OFFERED)
+from .models import HOLDING, Diet, EmailLog, Registration, Signup
 
 
 def registration_get_by_token(*, token: str) -> Registration:

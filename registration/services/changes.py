@@ -11,10 +11,8 @@ from conference.models import Session
 
 from .. import emails, seats
 from ..errors import RegistrationError
-from ..models import AuditEntry, EmailLog, Registration, Signup
+from ..models import HOLDING, AuditEntry, EmailLog, Registration, Signup
 from .checks import (
-    HOLDING,
-    SIGNUP_HOLDING,
     _check_window,
     _resolve_meals,
     _resolve_sessions,
@@ -92,7 +90,7 @@ def signups_change(
         freed = []
         for session_id, signup in current.items():
             if session_id not in wanted:
-                if signup.status in SIGNUP_HOLDING:
+                if signup.status in HOLDING:
                     freed.append(signup.session)
                 signup.status = Signup.Status.CANCELLED
                 signup.waiting_since = signup.offer_expires_at = None
@@ -143,7 +141,7 @@ def _cancel_locked(*, conference, registration, now) -> list[Session]:
     for signup in registration.signups.exclude(status=Signup.Status.CANCELLED).select_related(
         "session__room"
     ):
-        if signup.status in SIGNUP_HOLDING:
+        if signup.status in HOLDING:
             freed.append(signup.session)
         signup.status = Signup.Status.CANCELLED
         signup.waiting_since = signup.offer_expires_at = None

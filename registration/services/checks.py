@@ -12,10 +12,8 @@ from django.utils.translation import gettext as _
 from conference.models import Conference, Session
 
 from ..errors import RegistrationError
-from ..models import Diet, Registration, Sector, Signup
+from ..models import Diet, Sector
 
-HOLDING = (Registration.Status.CONFIRMED, Registration.Status.OFFERED)
-SIGNUP_HOLDING = (Signup.Status.CONFIRMED, Signup.Status.OFFERED)
 DETAIL_FIELDS = (
     "name",
     "organisation",

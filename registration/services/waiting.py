@@ -10,8 +10,7 @@ from conference.models import Conference, Session
 
 from .. import emails, seats
 from ..errors import RegistrationError
-from ..models import AuditEntry, EmailLog, Registration, SeatStatus, Signup
-from .checks import HOLDING, SIGNUP_HOLDING
+from ..models import HOLDING, AuditEntry, EmailLog, Registration, SeatStatus, Signup
 
 # Locks, counts, audit -------------------------------------------------------------------------
 
@@ -28,7 +27,7 @@ def conference_seats_taken(conference: Conference) -> int:
 
 
 def session_seats_taken(session: Session) -> int:
-    return Signup.objects.filter(session=session, status__in=SIGNUP_HOLDING).count()
+    return Signup.objects.filter(session=session, status__in=HOLDING).count()
 
 
 def _take_session_seat(session: Session) -> bool:
