@@ -9,13 +9,14 @@ open until a week before. Idempotent: once `prova` exists it is kept as it is.
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from conference.models import Conference, Room, Session, Speaker, Track
+from conference.models import Conference, Session
 
-from .demo_setup import demo_users_setup
+from .demo_setup import demo_conference_save, demo_users_setup
 
 SOURCE = "malmo-2017"
 SLUG = "prova"
@@ -39,45 +40,42 @@ def practice_conference_create(*, today: date | None = None) -> Conference | Non
     start_day = source.start.astimezone(zone).date()
     # Same weekday as the original, so a Thursday-to-Friday conference stays one.
     days = (target - start_day).days + (start_day.weekday() - target.weekday()) % 7
-    rooms = list(source.rooms.all())
-    tracks = list(source.tracks.all())
-    speakers = list(source.speakers.all())
-    sessions = list(source.sessions.prefetch_related("speakers"))
-    with transaction.atomic():
-        conference = Conference.objects.get(pk=source.pk)
-        conference.pk = None
-        conference.slug = SLUG
-        conference.name = f"{source.name} (prova att anmäla dig)"
-        conference.name_en = f"{source.name_en or source.name} (try registering)"
-        conference.start = _moved(source.start, days, zone)
-        conference.end = _moved(source.end, days, zone)
-        conference.registration_opens = None
-        conference.registration_closes = conference.start.astimezone(zone).date() - timedelta(
-            days=7
+    # Through the serializer, so that demo_setup's loader gives every copy fresh keys and
+    # points the rooms, themes and speakers of the sessions at the copies.
+    items = list(
+        serializers.deserialize(
+            "json",
+            serializers.serialize(
+                "json",
+                [
+                    source,
+                    *source.rooms.all(),
+                    *source.tracks.all(),
+                    *source.speakers.all(),
+                    *source.sessions.prefetch_related("speakers"),
+                ],
+            ),
         )
-        conference.save()
-        new = {Room: {}, Track: {}, Speaker: {}}
-        for model, objects in ((Room, rooms), (Track, tracks), (Speaker, speakers)):
-            for obj in objects:
-                old = obj.pk
-                obj.pk = None
-                obj.conference = conference
-                obj.save()
-                new[model][old] = obj
-        for session in sessions:
-            speaker_ids = [s.pk for s in session.speakers.all()]
-            copy = Session.objects.get(pk=session.pk)
-            copy.pk = None
-            copy.code = Session._meta.get_field("code").get_default()
-            copy.uid = Session._meta.get_field("uid").get_default()
-            copy.sequence = 0
-            copy.conference = conference
-            copy.room = new[Room][session.room_id] if session.room_id else None
-            copy.track = new[Track][session.track_id] if session.track_id else None
-            copy.start = _moved(session.start, days, zone)
-            copy.end = _moved(session.end, days, zone)
-            copy.save()
-            copy.speakers.set([new[Speaker][pk] for pk in speaker_ids])
+    )
+    conference = items[0].object
+    conference.slug = SLUG
+    conference.name = f"{source.name} (prova att anmäla dig)"
+    conference.name_en = f"{source.name_en or source.name} (try registering)"
+    conference.start = _moved(source.start, days, zone)
+    conference.end = _moved(source.end, days, zone)
+    conference.registration_opens = None
+    conference.registration_closes = conference.start.astimezone(zone).date() - timedelta(days=7)
+    conference.programme_changed_at = timezone.now()
+    for item in items[1:]:
+        session = item.object
+        if isinstance(session, Session):
+            session.code = Session._meta.get_field("code").get_default()
+            session.uid = Session._meta.get_field("uid").get_default()
+            session.sequence = 0
+            session.start = _moved(session.start, days, zone)
+            session.end = _moved(session.end, days, zone)
+    with transaction.atomic():
+        conference = demo_conference_save(items[0], items[1:])
         demo_users_setup([conference])
     return conference
 

@@ -27,8 +27,9 @@ DOOR = ("door", "samla-door-demo", "door@example.org")
 DOOR_STAFF_GROUP = "door staff"
 
 
-def _load_conference(conference_object, objects) -> Conference:
-    """Save one conference from the fixture and everything in `objects`, under new keys."""
+def demo_conference_save(conference_object, objects) -> Conference:
+    """Save one deserialized conference (from the fixture, or a copy) and everything in
+    `objects` (its rooms, themes, speakers and sessions), under new keys."""
     conference_object.object.pk = None
     conference_object.m2m_data = {"organisers": []}
     conference_object.save()
@@ -81,7 +82,7 @@ def demo_conferences_load(path: Path = DEFAULT_FIXTURE) -> list[Conference]:
             # Someone renamed the demo conference's slug: its sessions are still there.
             continue
         with transaction.atomic():
-            loaded.append(_load_conference(item, children))
+            loaded.append(demo_conference_save(item, children))
     return loaded
 
 
