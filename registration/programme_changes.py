@@ -6,7 +6,7 @@ confirmed place, each in the person's own language. Renaming alone sends nothing
 feeds pick that up, and a mail for a typo fix is noise.
 
 `seats_changed` (a cap raised or removed, a bigger room) makes `seats_changed_hand_out` give the
-new seats to the waiting lists at once, as a cancel would.
+new seats to the waiting lists, through a Celery task, as a cancel would.
 """
 
 import logging
@@ -30,7 +30,14 @@ NOTIFY_FIELDS = ("start", "end", "room_id", "status")
 
 
 def seats_changed_hand_out(sender, *, conference, sessions, **kwargs):
-    seats_hand_out(conference_id=conference.pk, session_ids=[s.pk for s in sessions])
+    seats_hand_out_task.delay(conference.pk, [s.pk for s in sessions])
+
+
+@shared_task(acks_late=True)
+def seats_hand_out_task(conference_id: int, session_ids: list[int]) -> None:
+    # In the background: a cap raised by a hundred is a hundred promotions and e-mails, not
+    # work for the organiser's save to wait on.
+    seats_hand_out(conference_id=conference_id, session_ids=session_ids)
 
 
 def session_rescheduled_notify(sender, *, session, previous, **kwargs):
