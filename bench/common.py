@@ -254,3 +254,53 @@ def results_write(section: str, body: str, path: Path = RESULTS) -> None:
         )
         lines = [*lines[:start], *new, *lines[end:]]
     path.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
+
+
+SECTORS = ("public", "nonprofit", "private", "academia", "other")
+
+
+def rush_conference_create(slug: str) -> dict[int, list[int]]:
+    """A 130-seat conference a month ahead with three time slots of three capped workshops (20,
+    30 and 40 seats), as in bench/registration_rush.py; {slot: [session ids]}. Needs Django set
+    up (django_setup, or `manage.py shell`)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conference.models import Conference, Session
+
+    start = timezone.now() + timedelta(days=30)
+    conference = Conference.objects.create(
+        slug=slug,
+        name=f"Lärkonferens {slug}",
+        start=start,
+        end=start + timedelta(hours=8),
+        capacity=130,
+        is_published=True,
+    )
+    by_slot = {}
+    for slot in range(3):
+        for n, seats in enumerate((20, 30, 40)):
+            session = Session.objects.create(
+                conference=conference,
+                title=f"Workshop {slot}-{n}",
+                kind="workshop",
+                requires_signup=True,
+                capacity=seats,
+                start=start + timedelta(hours=1 + 2 * slot),
+                end=start + timedelta(hours=2 + 2 * slot),
+            )
+            by_slot.setdefault(slot, []).append(session.pk)
+    return by_slot
+
+
+def registration_body(rng, by_slot: dict, i: int, prefix: str = "rush") -> dict:
+    """One registration for the API: a workshop in each slot with a chance of 4 in 5."""
+    return {
+        "name": f"Deltagare {i}",
+        "email": f"{prefix}{i}@example.org",
+        "organisation": "Exempelkommunen",
+        "sector": rng.choice(SECTORS),
+        "consent": True,
+        "sessions": [rng.choice(pks) for pks in by_slot.values() if rng.random() < 0.8],
+    }

@@ -50,52 +50,22 @@ def main():
     import django
 
     django.setup()
-    from datetime import timedelta
 
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
 
-    from conference.models import Conference, Session
+    from bench.common import registration_body, rush_conference_create
 
     call_command("migrate", verbosity=0)
-    start = timezone.now() + timedelta(days=30)
-    conference = Conference.objects.create(
-        slug="rush",
-        name="Lärkonferens 2018",
-        start=start,
-        end=start + timedelta(hours=8),
-        capacity=130,
-        is_published=True,
-    )
-    by_slot = {}
-    for slot in range(3):
-        for n, seats in enumerate((20, 30, 40)):
-            session = Session.objects.create(
-                conference=conference,
-                title=f"Workshop {slot}-{n}",
-                kind="workshop",
-                requires_signup=True,
-                capacity=seats,
-                start=start + timedelta(hours=1 + 2 * slot),
-                end=start + timedelta(hours=2 + 2 * slot),
-            )
-            by_slot.setdefault(slot, []).append(session.pk)
+    by_slot = rush_conference_create("rush")
     rng = random.Random(7)
     client = Client()
     url = "/api/conferences/rush/registrations/"
 
     def body(i):
-        return {
-            "name": f"Deltagare {i}",
-            "email": f"profile{i}@example.org",
-            "organisation": "Exempelkommunen",
-            "sector": rng.choice(["public", "nonprofit", "private", "academia", "other"]),
-            "consent": True,
-            "sessions": [rng.choice(pks) for pks in by_slot.values() if rng.random() < 0.8],
-        }
+        return registration_body(rng, by_slot, i, prefix="profile")
 
     def post(i):
         response = client.post(url, body(i), content_type="application/json")

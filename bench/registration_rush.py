@@ -34,7 +34,13 @@ import redis
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.common import Server, _cpu_seconds, machine_info, results_write  # noqa: E402
+from bench.common import (  # noqa: E402
+    Server,
+    _cpu_seconds,
+    machine_info,
+    registration_body,
+    results_write,
+)
 
 PG = "postgres://postgres@127.0.0.1:5432"
 DB = "samla_bench"
@@ -83,24 +89,8 @@ urlpatterns = [path("bench/update/", bare_update), path("bench/insert/", floor_i
 
 SETUP = """
 import json
-import sys
-from datetime import timedelta
-from django.utils import timezone
-from conference.models import Conference, Session
-start = timezone.now() + timedelta(days=30)
-ids = {}
-for r in range(1, ROUNDS + 1):
-    c = Conference.objects.create(slug=f"rush-{r}", name=f"Lärkonferens {r}", start=start,
-        end=start + timedelta(hours=8), capacity=130, is_published=True)
-    ids[c.slug] = []
-    for slot in range(3):
-        for n, seats in enumerate((20, 30, 40)):
-            s = Session.objects.create(conference=c, title=f"Workshop {slot}-{n}",
-                kind="workshop", requires_signup=True, capacity=seats,
-                start=start + timedelta(hours=1 + 2 * slot),
-                end=start + timedelta(hours=2 + 2 * slot))
-            ids[c.slug].append((slot, s.pk))
-print(json.dumps(ids))
+from bench.common import rush_conference_create
+print(json.dumps({f"rush-{r}": rush_conference_create(f"rush-{r}") for r in range(1, ROUNDS + 1)}))
 """
 
 
@@ -269,18 +259,7 @@ def main():
     rng = random.Random(7)
 
     def registration(slug, i):
-        by_slot = {}
-        for slot, pk in conferences[slug]:
-            by_slot.setdefault(slot, []).append(pk)
-        picks = [rng.choice(pks) for slot, pks in by_slot.items() if rng.random() < 0.8]
-        return {
-            "name": f"Deltagare {i}",
-            "email": f"rush{i}@example.org",
-            "organisation": "Exempelkommunen",
-            "sector": rng.choice(["public", "nonprofit", "private", "academia", "other"]),
-            "consent": True,
-            "sessions": picks,
-        }
+        return registration_body(rng, conferences[slug], i)
 
     rounds = []  # per round: {"bare": (latencies, statuses, wall, cpu), "registration": ...}
     try:
