@@ -271,7 +271,7 @@ class OrganiserRegistrations(APIView):
     @extend_schema(request=CreateSerializer, responses={201: OrganiserRegistrationOut, 409: ERROR})
     def post(self, request, slug):
         conference = _organised(request, slug)
-        data = _valid(CreateSerializer, request.data)
+        data = CREATE_INPUT.run_validation(request.data)
         try:
             registration, _created = services.registration_create(
                 conference=conference,
