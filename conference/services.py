@@ -117,7 +117,9 @@ def session_save(*, session: Session, speakers=None) -> Session:
             before = (
                 Session.objects.filter(pk=session.pk).values(*SCHEDULE_FIELDS, *SEAT_FIELDS).first()
             )
-            seats_moved = before and any(before[f] != getattr(session, f) for f in SEAT_FIELDS)
+            seats_moved = bool(before) and any(
+                before[f] != getattr(session, f) for f in SEAT_FIELDS
+            )
             if before and any(before[f] != getattr(session, f) for f in SCHEDULE_FIELDS):
                 session.sequence += 1
                 # Receivers (attendee e-mails) run only once the change is really saved.
