@@ -304,3 +304,48 @@ def registration_body(rng, by_slot: dict, i: int, prefix: str = "rush") -> dict:
         "consent": True,
         "sessions": [rng.choice(pks) for pks in by_slot.values() if rng.random() < 0.8],
     }
+
+
+def past_registrations_create(slug: str, count: int) -> None:
+    """A conference like rush_conference_create's with `count` registrations already made (two
+    workshops each, an audit entry and a sent e-mail), bulk-inserted: the tables and the
+    planner's statistics of a database in use rather than of a fresh one. Needs Django set up."""
+    from django.utils import timezone
+
+    from conference.models import Conference
+    from registration.models import AuditEntry, EmailLog, Registration, Signup
+
+    by_slot = rush_conference_create(slug)
+    conference = Conference.objects.get(slug=slug)
+    conference.capacity = count  # all seated, none oversold
+    conference.save(update_fields=["capacity"])
+    conference.sessions.update(capacity=None)
+    now = timezone.now()
+    registrations = Registration.objects.bulk_create(
+        Registration(
+            conference=conference,
+            status="confirmed",
+            name=f"Tidigare {i}",
+            email=f"{slug}{i}@example.org",
+            organisation="Exempelkommunen",
+            sector=SECTORS[i % len(SECTORS)],
+            consented_at=now,
+        )
+        for i in range(count)
+    )
+    slots = list(by_slot.values())
+    Signup.objects.bulk_create(
+        Signup(registration=r, session_id=slots[slot][i % 3], status="confirmed")
+        for i, r in enumerate(registrations)
+        for slot in (i % 3, (i + 1) % 3)
+    )
+    AuditEntry.objects.bulk_create(
+        AuditEntry(conference=conference, registration=r, actor_label="attendee",
+                   action="registered")
+        for r in registrations
+    )  # fmt: skip
+    EmailLog.objects.bulk_create(
+        EmailLog(conference=conference, registration=r, kind="confirmation", to=r.email,
+                 status="sent", attempts=1, sent_at=now)
+        for r in registrations
+    )  # fmt: skip
