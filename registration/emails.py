@@ -293,7 +293,7 @@ def email_build(log: EmailLog) -> EmailMultiAlternatives:
             )
             or registration.offer_expires_at,
         }
-        if log.kind == EmailLog.Kind.MESSAGE:
+        if log.kind in (EmailLog.Kind.MESSAGE, EmailLog.Kind.PROGRAMME_CHANGE):
             subject = log.payload.get("subject", "")
         else:
             subject = SUBJECTS[log.kind](context["conference_name"])

@@ -230,6 +230,7 @@ class EmailLog(models.Model):
         REMINDER = "reminder", _("Link reminder")
         UPDATED = "updated", _("Changes confirmed")
         MESSAGE = "message", _("Message from the organisers")
+        PROGRAMME_CHANGE = "programme_change", _("Programme change")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -138,7 +138,7 @@ def _deliver(*, registration, session, subject, text, html):
     if email_queue is not None:
         email_queue(
             registration=registration,
-            kind=EmailLog.Kind.MESSAGE,
+            kind=EmailLog.Kind.PROGRAMME_CHANGE,
             payload={"subject": subject, "body": text, "programme_change": session.pk},
         )
         return

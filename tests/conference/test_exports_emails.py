@@ -9,7 +9,7 @@ from django.utils import timezone
 from conference.errors import ProgrammeError
 from conference.models import Session
 from conference.services import session_cancel, session_save
-from registration.models import Registration, Signup
+from registration.models import EmailLog, Registration, Signup
 from tests.factories import (
     RegistrationFactory,
     RoomFactory,
@@ -64,6 +64,8 @@ def test_moving_a_session_emails_those_with_a_place_in_their_language(
         english_mail.body
     )
     assert f"/agenda/{english.calendar_token}.ics" in english_mail.body
+    # Organisers see these as programme changes in the e-mail log, not as their own messages.
+    assert set(EmailLog.objects.values_list("kind", "status")) == {("programme_change", "sent")}
 
 
 def test_cancelling_a_session_says_so(conference, workshop, django_capture_on_commit_callbacks):
