@@ -2,7 +2,6 @@
 (ETag and Last-Modified from when the programme last changed, 304 without rendering) and keeps
 the rendered bytes in the cache until the programme changes."""
 
-import hashlib
 from datetime import date
 
 from django.apps import apps
@@ -18,6 +17,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
 from .exporters import booklet as booklet_export
+from .exporters import export_etag
 from .exporters.frab import ScheduleJson, ScheduleXml
 from .exporters.ical import AgendaCalendar, ProgrammeCalendar, SessionCalendar
 from .exporters.spreadsheet import ProgrammeCsv
@@ -31,8 +31,6 @@ from .selectors import (
     session_queryset,
 )
 
-# Bump when an exporter's output changes shape, so caches and clients' ETags let go of old bytes.
-EXPORT_VERSION = "1"
 CACHE_SECONDS = 60 * 60 * 24
 LANGUAGES = ("sv", "en")
 
@@ -49,11 +47,6 @@ def _language(request) -> str:
     if lang not in LANGUAGES:
         raise BadParameter(_("Unknown language “%(lang)s”: use sv or en.") % {"lang": lang[:10]})
     return lang
-
-
-def _etag(*parts) -> str:
-    key = "|".join(str(p) for p in (EXPORT_VERSION, *parts))
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _conference(request, slug) -> Conference:
@@ -120,7 +113,9 @@ def _programme_feed(request, slug, exporter_factory, name, *extra):
         request,
         conference=conference,
         exporter=exporter,
-        etag=_etag(name, conference.pk, conference.programme_changed_at, language, *extra_key),
+        etag=export_etag(
+            name, conference.pk, conference.programme_changed_at, language, *extra_key
+        ),
         last_modified=conference.programme_changed_at,
         language=language,
         attachment=name == "csv",
@@ -159,7 +154,7 @@ def session_ics(request, slug, code):
         request,
         conference=conference,
         exporter=SessionCalendar(session),
-        etag=_etag("session-ics", session.pk, conference.programme_changed_at, language),
+        etag=export_etag("session-ics", session.pk, conference.programme_changed_at, language),
         last_modified=conference.programme_changed_at,
         language=language,
         fetch=fetch,
@@ -198,7 +193,9 @@ def agenda_feed(request, token):
         request,
         conference=conference,
         exporter=exporter,
-        etag=_etag("agenda", registration.pk, changed, len(signups), confirmed, active, language),
+        etag=export_etag(
+            "agenda", registration.pk, changed, len(signups), confirmed, active, language
+        ),
         last_modified=changed,
         language=language,
         private=True,
@@ -265,7 +262,7 @@ def room_today(request, slug, room_id):
         request,
         conference=conference,
         exporter=RoomTodaySheet(room=room, day=day),
-        etag=_etag("today", room.pk, day, conference.programme_changed_at, language),
+        etag=export_etag("today", room.pk, day, conference.programme_changed_at, language),
         last_modified=conference.programme_changed_at,
         language=language,
         private=True,
@@ -289,7 +286,7 @@ def programme_pdf(request, slug):
     except BadParameter as error:
         return _bad_request(error)
     conference = _conference(request, slug)
-    etag = _etag("booklet", conference.pk, conference.programme_changed_at, language, size)
+    etag = booklet_export.booklet_etag(conference=conference, language=language, size=size)
     quoted = f'"{etag}"'
     stamp = int(conference.programme_changed_at.timestamp())
     exporter = booklet_export.Booklet(size=size)

@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .errors import ProgrammeError
+from .exporters.booklet import booklets_refresh_later
 from .models import Conference, Session, Speaker
 from .signals import seats_changed, session_rescheduled
 
@@ -79,6 +80,7 @@ def conference_touch(*, conference: Conference) -> None:
     now = timezone.now()
     Conference.objects.filter(pk=conference.pk).update(programme_changed_at=now)
     conference.programme_changed_at = now
+    transaction.on_commit(partial(booklets_refresh_later, conference), robust=True)
 
 
 def seats_changed_announce(*, conference: Conference, sessions=()) -> None:

@@ -6,6 +6,7 @@ runs a fixed number of queries whatever the size of the programme. Views pick an
 conditional requests and wrap the bytes (see `conference.export_views`).
 """
 
+import hashlib
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -16,6 +17,14 @@ from django.utils import timezone
 from conference.models import Conference
 
 PLACEHOLDER = "QQQQQQQQ"
+# Bump when an exporter's output changes shape, so caches and clients' ETags let go of old bytes.
+EXPORT_VERSION = "1"
+
+
+def export_etag(*parts) -> str:
+    """The ETag (and cache key) of an export made from `parts`: what its bytes depend on."""
+    key = "|".join(str(p) for p in (EXPORT_VERSION, *parts))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def absolute(path: str) -> str:

@@ -3,7 +3,10 @@ page numbers, the programme day by day with a grid of parallel rooms, every sess
 to its page, and a speaker index.
 
 Rendered bytes are kept under MEDIA_ROOT/booklets/, one file per programme version, language
-and paper size, so every web worker and the Celery worker share them.
+and paper size, so every web worker and the Celery worker share them. When the programme changes
+and a Celery broker is set, the versions people have fetched before are rendered again in the
+background once the edits have paused (`booklets_refresh_later`), so the next reader does not
+wait for WeasyPrint.
 """
 
 import os
@@ -17,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
 from ..qr import PX, pdf_page_streams_append, qr_modules, qr_pdf_ops
-from . import conference_url, session_url_maker
+from . import conference_url, export_etag, session_url_maker
 
 SIZES = {"a5": "A5", "a4": "A4"}
 # Above this many sessions the booklet renders in the background (Celery) and the request is
@@ -27,6 +30,8 @@ RETRY_SECONDS = 10
 # Rooms side by side in one timetable table, by paper size.
 GRID_COLUMNS = {"a5": 4, "a4": 6}
 PENDING_SECONDS = 300
+# After a programme edit, wait this long for more edits before rendering the booklets again.
+REFRESH_DELAY_SECONDS = 60
 
 
 def _walk(box):
@@ -224,6 +229,25 @@ def _path(etag) -> Path:
     return _directory() / f"{etag}.pdf"
 
 
+def booklet_etag(*, conference, language, size) -> str:
+    """The version of the booklet: it changes with the programme, the language and the size."""
+    return export_etag("booklet", conference.pk, conference.programme_changed_at, language, size)
+
+
+def _marker(conference_id, language, size) -> Path:
+    return _directory() / f"conference-{conference_id}-{language}-{size}.txt"
+
+
+def booklet_versions_kept(conference_id) -> list[tuple[str, str]]:
+    """The (language, size) booklets of the conference that were rendered before."""
+    kept = []
+    for marker in _directory().glob(f"conference-{conference_id}-*-*.txt"):
+        language, size = marker.stem.rsplit("-", 2)[1:]
+        if size in SIZES:
+            kept.append((language, size))
+    return sorted(kept)
+
+
 def booklet_cached(etag) -> bytes | None:
     try:
         return _path(etag).read_bytes()
@@ -244,8 +268,10 @@ def booklet_build(*, conference, language, size, etag) -> bytes:
     fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
     with os.fdopen(fd, "wb") as out:
         out.write(body)
+    # mkstemp makes it private to its writer (maybe the Celery worker's user); it is public.
+    os.chmod(tmp, 0o644)
     os.replace(tmp, _path(etag))
-    marker = directory / f"conference-{conference.pk}-{language}-{size}.txt"
+    marker = _marker(conference.pk, language, size)
     try:
         previous = marker.read_text().strip()
     except FileNotFoundError:
@@ -264,3 +290,34 @@ def booklet_queue(*, conference, language, size, etag) -> bytes | None:
         # Called from a read-only view, outside any transaction: queue at once.
         booklet_render.delay(conference.pk, language, size, etag)
     return booklet_cached(etag)
+
+
+def booklets_refresh_later(conference) -> None:
+    """The programme changed: once edits have paused for REFRESH_DELAY_SECONDS, render again
+    the booklets people have fetched before. Only with a Celery broker: without one a render
+    would run inside the organiser's save, and the next reader renders it anyway."""
+    from celery import current_app
+
+    if current_app.conf.task_always_eager:
+        return
+    from .tasks import booklets_refresh
+
+    booklets_refresh.apply_async(
+        (conference.pk, conference.programme_changed_at.isoformat()),
+        countdown=REFRESH_DELAY_SECONDS,
+    )
+
+
+def booklets_refresh(conference, changed_at: str) -> int:
+    """Queue a render of every booklet version kept for the conference, unless the programme
+    changed again after `changed_at` (that change has its own refresh coming). Returns how many
+    were queued."""
+    if conference.programme_changed_at.isoformat() != changed_at:
+        return 0
+    queued = 0
+    for language, size in booklet_versions_kept(conference.pk):
+        etag = booklet_etag(conference=conference, language=language, size=size)
+        if booklet_cached(etag) is None:
+            booklet_queue(conference=conference, language=language, size=size, etag=etag)
+            queued += 1
+    return queued

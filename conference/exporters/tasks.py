@@ -16,3 +16,14 @@ def booklet_render(conference_id, language, size, etag):
             booklet_build(conference=conference, language=language, size=size, etag=etag)
     finally:
         cache.delete(f"booklet-pending:{etag}")
+
+
+@shared_task
+def booklets_refresh(conference_id, changed_at):
+    """See booklet.booklets_refresh_later."""
+    from conference.models import Conference
+
+    from .booklet import booklets_refresh as refresh
+
+    conference = Conference.objects.filter(pk=conference_id).first()
+    return 0 if conference is None else refresh(conference, changed_at)

@@ -219,6 +219,73 @@ def test_booklet_of_a_large_programme_without_a_broker_renders_at_once(
     assert response["Content-Type"] == "application/pdf"
 
 
+@pytest.fixture
+def broker(monkeypatch):
+    """As with a Celery broker: refreshes are scheduled (captured here), renders run at once."""
+    from celery import current_app
+
+    from conference.exporters import tasks
+
+    scheduled = []
+    previous = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = False
+    monkeypatch.setattr(
+        tasks.booklets_refresh,
+        "apply_async",
+        lambda args, countdown: scheduled.append((args, countdown)),
+    )
+    monkeypatch.setattr(tasks.booklet_render, "delay", lambda *args: tasks.booklet_render(*args))
+    yield scheduled
+    current_app.conf.task_always_eager = previous
+
+
+def booklet_files():
+    return sorted((Path(booklet_export.settings.MEDIA_ROOT) / "booklets").glob("*.pdf"))
+
+
+def test_a_programme_edit_renders_the_fetched_booklet_again_once_edits_pause(
+    client, conference, festival, broker, django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):  # fmt: skip
+    from conference.exporters import tasks
+
+    client.get("/malmo/programme.pdf")
+    first, second = festival[0], festival[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        first.title = "Ny titel"
+        session_save(session=first)
+    with django_capture_on_commit_callbacks(execute=True):
+        second.title = "Andra nya titeln"
+        session_save(session=second)
+    conference.refresh_from_db()
+
+    # Each edit schedules a refresh a minute later; only the one after the last edit renders.
+    assert [countdown for _args, countdown in broker] == [60, 60]
+    assert broker[1][0] == (conference.pk, conference.programme_changed_at.isoformat())
+    assert tasks.booklets_refresh(*broker[0][0]) == 0
+    assert tasks.booklets_refresh(*broker[1][0]) == 1
+    assert len(booklet_files()) == 1  # the old version is gone
+    assert booklet_files()[0].stat().st_mode & 0o777 == 0o644  # web workers of any user read it
+    with django_assert_num_queries(1):
+        fresh = client.get("/malmo/programme.pdf")
+    assert fresh.status_code == 200
+    assert "Andra nya titeln" in pdf_text(fresh.content)
+    # Only versions someone fetched: nobody asked for English on A4.
+    assert booklet_export.booklet_versions_kept(conference.pk) == [("sv", "a5")]
+
+
+def test_without_a_broker_a_programme_edit_renders_nothing_in_the_save(
+    client, conference, festival, django_capture_on_commit_callbacks
+):
+    client.get("/malmo/programme.pdf")
+    before = booklet_files()
+    with django_capture_on_commit_callbacks(execute=True):
+        festival[0].title = "Ny titel"
+        session_save(session=festival[0])
+
+    assert booklet_files() == before  # the next reader renders it, as before
+
+
 def test_booklet_room_grid_shows_parallel_rooms_four_to_a_table_on_a5(client, conference):
     rooms = [
         RoomFactory(conference=conference, name=name, position=i) for i, name in enumerate("ABCDEF")
