@@ -6,8 +6,9 @@ register = template.Library()
 
 @register.filter
 def loc(obj, field):
-    """{{ session|loc:"title" }}: the text in the active language, Swedish when no English."""
-    return obj.localized(field)
+    """{{ session|loc:"title" }}: the text in the active language, Swedish when no English;
+    "" for no object."""
+    return obj.localized(field) if obj is not None else ""
 
 
 @register.filter

@@ -1,12 +1,10 @@
 from django import template
 
+from conference.templatetags.samla import loc
+
 register = template.Library()
-
-
-@register.filter
-def localized(obj, field):
-    """{{ session|localized:"title" }}: the text in the active language."""
-    return obj.localized(field) if obj is not None else ""
+# {{ session|localized:"title" }}: the programme's `loc` under the name the e-mails use.
+register.filter("localized", loc)
 
 
 @register.filter
