@@ -1,0 +1,128 @@
+"""An organiser follows the conference from a phone: every organiser page, in Swedish and
+English, fits the screen (wide tables scroll inside their own box, the page never sideways), and
+the registration list can be searched with the keyboard alone."""
+
+import pytest
+from django.utils import timezone
+
+from conference.models import Session
+from registration.models import Registration, Signup
+from tests.browser.conftest import PHONE
+from tests.factories import (
+    ConferenceFactory,
+    RegistrationFactory,
+    RoomFactory,
+    SessionFactory,
+    SignupFactory,
+    UserFactory,
+    local,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGES = [
+    "registrations/",
+    "registrations/list/",
+    "registrations/catering/",
+    "registrations/add/",
+    "registrations/{pk}/",
+    "registrations/message/",
+    "registrations/audit/",
+    "registrations/emails/",
+    "checkin/",
+    "badges/",
+    "grid/",
+]
+
+
+def build_conference():
+    conference = ConferenceFactory(
+        slug="lk", name="Lärkonferens 2027", name_en="Learning Conference 2027"
+    )
+    rooms = [
+        RoomFactory(conference=conference, name=f"Sal {c}", position=i)
+        for i, c in enumerate("ABCD")
+    ]
+    workshops = [
+        SessionFactory(
+            conference=conference,
+            title=f"Workshop om samskapande och hållbar utveckling {i}",
+            title_en=f"Workshop on co-creation and sustainable development {i}",
+            kind=Session.Kind.WORKSHOP,
+            requires_signup=True,
+            capacity=1,
+            room=room,
+            start=local(2027, 3, 16, 14),
+            end=local(2027, 3, 16, 15),
+        )
+        for i, room in enumerate(rooms, start=1)
+    ]
+    SessionFactory(
+        conference=conference,
+        title="Lunch",
+        kind=Session.Kind.MEAL,
+        start=local(2027, 3, 16, 12),
+        end=local(2027, 3, 16, 13),
+    )
+    people = []
+    for i in range(6):
+        waiting = i >= 4
+        person = RegistrationFactory(
+            conference=conference,
+            name=f"Deltagare Långnamnsson-Efternamnsdotter {i}",
+            email=f"deltagare.langnamnsson.efternamnsdotter{i}@exempelkommunen.example.org",
+            organisation="Region Skåne, avdelningen för regional utveckling och samverkan",
+            diets=["vegetarian", "gluten"],
+            diet_other="Inga nötter, tack",
+            status=Registration.Status.WAITING if waiting else Registration.Status.CONFIRMED,
+            waiting_since=timezone.now() if waiting else None,
+        )
+        SignupFactory(
+            registration=person,
+            session=workshops[0],
+            status=Signup.Status.CONFIRMED if i == 0 else Signup.Status.WAITING,
+            waiting_since=None if i == 0 else timezone.now(),
+        )
+        people.append(person)
+    return conference, people
+
+
+def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
+    live_server, client, page_at, screenshot
+):
+    conference, people = build_conference()
+    organiser = UserFactory(is_staff=True)
+    conference.organisers.add(organiser)
+    client.force_login(organiser)
+    phone = page_at(PHONE)
+    phone.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+    too_wide = {}
+    for prefix, lang in (("", "sv"), ("/en", "en")):
+        for page in PAGES:
+            url = f"{live_server.url}{prefix}/organiser/lk/" + page.format(pk=people[0].pk)
+            response = phone.goto(url)
+            assert response.status == 200, url
+            assert phone.evaluate("document.documentElement.lang") == lang, url
+            assert phone.locator("h1").first.is_visible(), url
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                too_wide[url] = width
+                screenshot(phone, "organiser-too-wide-" + page.strip("/").replace("/", "-"))
+    assert too_wide == {}, "\n".join(f"{u}: {w}" for u, w in too_wide.items())
+
+    # Keyboard only: Tab to the search field, type, Enter; the list shows the one match.
+    phone.goto(f"{live_server.url}/en/organiser/lk/registrations/list/")
+    for _ in range(40):
+        phone.keyboard.press("Tab")
+        if phone.evaluate("document.activeElement.id") == "q":
+            break
+    phone.keyboard.type("dotter 5")
+    phone.keyboard.press("Enter")
+    phone.wait_for_url("**/registrations/list/?q=dotter+5*")
+    screenshot(phone, "organiser-list-en-phone")
+    rows = phone.locator("#registrations tbody tr")
+    assert rows.count() == 1
+    assert "Långnamnsson-Efternamnsdotter 5" in rows.first.inner_text()
