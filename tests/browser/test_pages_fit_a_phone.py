@@ -1,6 +1,6 @@
-"""An organiser follows the conference from a phone: every organiser page, in Swedish and
-English, fits the screen (wide tables scroll inside their own box, the page never sideways), and
-the registration list can be searched with the keyboard alone."""
+"""Every page fits a 360 px phone in Swedish and English: wide tables scroll inside their own
+box, long names and addresses wrap, the page itself never scrolls sideways. The organiser's
+registration list can be searched with the keyboard alone."""
 
 import pytest
 from django.utils import timezone
@@ -20,7 +20,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PAGES = [
+ORGANISER_PAGES = [
     "registrations/",
     "registrations/list/",
     "registrations/catering/",
@@ -87,6 +87,48 @@ def build_conference():
     return conference, people
 
 
+def assert_fit(phone, base, pages, screenshot, status=200):
+    """Open every page in Swedish and English; each answers, has a heading, and is no wider
+    than the phone."""
+    too_wide = {}
+    for prefix, lang in (("", "sv"), ("/en", "en")):
+        for page in pages:
+            url = f"{base}{prefix}/{page}"
+            response = phone.goto(url)
+            assert response.status == status, url
+            assert phone.evaluate("document.documentElement.lang") == lang, url
+            assert phone.locator("h1").first.is_visible(), url
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                too_wide[url] = width
+                screenshot(phone, f"too-wide-{lang}-" + page.strip("/").replace("/", "-"))
+    assert too_wide == {}, "\n".join(f"{u}: {w}" for u, w in too_wide.items())
+
+
+def test_public_and_attendee_pages_fit_a_phone_in_both_languages(live_server, page_at, screenshot):
+    conference, people = build_conference()
+    conference.registration_closes = local(2027, 3, 1, 0).date()
+    conference.save()
+    for person in people:
+        person.public_listing = True
+        person.save()
+    workshop = conference.sessions.filter(requires_signup=True).first()
+    phone = page_at(PHONE)
+    pages = [
+        "",
+        "lk/",
+        "lk/speakers/",
+        f"lk/sessions/{workshop.code}/",
+        "lk/participants/",
+        "lk/register/",
+        "lk/register/thanks/",
+        f"r/{people[0].manage_token}/",
+        "door/login/",
+    ]
+    assert_fit(phone, live_server.url, pages, screenshot)
+    assert_fit(phone, live_server.url, ["lk/no-such-page/"], screenshot, status=404)
+
+
 def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
     live_server, client, page_at, screenshot
 ):
@@ -99,19 +141,8 @@ def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
 
-    too_wide = {}
-    for prefix, lang in (("", "sv"), ("/en", "en")):
-        for page in PAGES:
-            url = f"{live_server.url}{prefix}/organiser/lk/" + page.format(pk=people[0].pk)
-            response = phone.goto(url)
-            assert response.status == 200, url
-            assert phone.evaluate("document.documentElement.lang") == lang, url
-            assert phone.locator("h1").first.is_visible(), url
-            width = phone.evaluate("document.documentElement.scrollWidth")
-            if width > PHONE["width"]:
-                too_wide[url] = width
-                screenshot(phone, "organiser-too-wide-" + page.strip("/").replace("/", "-"))
-    assert too_wide == {}, "\n".join(f"{u}: {w}" for u, w in too_wide.items())
+    pages = ["organiser/lk/" + page.format(pk=people[0].pk) for page in ORGANISER_PAGES]
+    assert_fit(phone, live_server.url, pages, screenshot)
 
     # Keyboard only: Tab to the search field, type, Enter; the list shows the one match.
     phone.goto(f"{live_server.url}/en/organiser/lk/registrations/list/")
