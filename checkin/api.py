@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conference.api_errors import ApiError
+from conference.ids import parse_id
 
 from . import api_schema
 from .errors import CheckinError
@@ -98,10 +99,10 @@ def _parse_time(value):
 def _registration_id(value):
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ApiError(400, "bad_registration", _("Pick a person from the list.")) from None
+    number = parse_id(value)
+    if number is None:
+        raise ApiError(400, "bad_registration", _("Pick a person from the list."))
+    return number
 
 
 class CheckpointList(DoorView):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from conference.ids import parse_id
 from conference.models import Conference
 from conference.selectors import conferences_for_user
 from registration.models import Registration, Sector
@@ -121,7 +122,7 @@ def live(request, slug):
     conference = _organised(request, slug)
     checkpoints_ensure(conference=conference)
     selected = request.GET.get("missing")
-    selected = int(selected) if selected and selected.isdigit() else None
+    selected = parse_id(selected)
     with timezone.override(conference.time_zone):
         counts = live_counts(conference, missing_for=selected)
         duplicates = list(duplicates_for(conference)[:50])

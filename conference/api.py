@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
 from .api_errors import ApiError
+from .ids import parse_id
 from .models import Conference, Room, Session, Speaker, Track
 from .selectors import conference_get_published, conference_list_published, session_queryset
 
@@ -140,14 +141,14 @@ def _int_param(request, name):
     value = request.query_params.get(name)
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except ValueError:
+    number = parse_id(value)
+    if number is None:
         raise ApiError(
             400,
             "invalid_filter",
-            _("“%(value)s” is not a valid %(name)s.") % {"value": value, "name": name},
-        ) from None
+            _("“%(value)s” is not a valid %(name)s.") % {"value": value[:30], "name": name},
+        )
+    return number
 
 
 @extend_schema(

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conference.api_errors import ApiError
+from conference.ids import MAX_ID
 from conference.models import Conference, Session
 from conference.selectors import conferences_for_user
 
@@ -54,6 +55,11 @@ ERROR = inline_serializer(
 )
 
 
+def _id_field():
+    """A session's or meal's id: a whole number a database id can be (conference.ids)."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+
 class DetailsSerializer(serializers.Serializer):
     # Lengths are checked by the service (with the same message in the form and the API);
     # the generous caps here only stop absurd payloads early.
@@ -67,22 +73,18 @@ class DetailsSerializer(serializers.Serializer):
     accessibility = serializers.CharField(max_length=20_000, allow_blank=True, required=False)
     language = serializers.ChoiceField(choices=Session.Language.choices, required=False)
     public_listing = serializers.BooleanField(required=False)
-    meals = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=50)
+    meals = serializers.ListField(child=_id_field(), required=False, max_length=50)
 
 
 class CreateSerializer(DetailsSerializer):
     email = serializers.CharField(max_length=20_000)
-    sessions = serializers.ListField(
-        child=serializers.IntegerField(), required=False, max_length=50
-    )
+    sessions = serializers.ListField(child=_id_field(), required=False, max_length=50)
     consent = serializers.BooleanField()
     join_waiting_list = serializers.BooleanField(default=True)
 
 
 class UpdateSerializer(DetailsSerializer):
-    sessions = serializers.ListField(
-        child=serializers.IntegerField(), required=False, max_length=50
-    )
+    sessions = serializers.ListField(child=_id_field(), required=False, max_length=50)
     join_waiting_list = serializers.BooleanField(default=False)
 
     def __init__(self, *args, **kwargs):

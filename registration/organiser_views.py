@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from conference.ids import parse_id
 from conference.models import Session
 from conference.selectors import conferences_for_user
 
@@ -58,7 +59,7 @@ def registration_list(request, slug):
         search=search,
         status=status if status in Registration.Status.values else "",
         sector=sector if sector in Sector.values else "",
-        session=int(session) if session.isdigit() else None,
+        session=parse_id(session),
     )
     return render(
         request,

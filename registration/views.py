@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from conference.ids import parse_id
 from conference.models import Session
 from conference.selectors import conference_get_published
 
@@ -175,7 +176,7 @@ def manage_accept(request, token):
     session = None
     if request.POST.get("session"):
         session = Session.objects.filter(
-            conference=registration.conference, pk=_int(request.POST["session"])
+            conference=registration.conference, pk=parse_id(request.POST["session"])
         ).first()
         if session is None:
             messages.error(request, _("There is no seat offer to accept."))
@@ -187,13 +188,6 @@ def manage_accept(request, token):
     else:
         messages.success(request, _("The seat is yours. Welcome!"))
     return redirect("registration:manage", token=token)
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_POST

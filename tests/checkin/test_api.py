@@ -329,6 +329,17 @@ def test_api_manual_check_in_other_conference_person_unknown(entrance, door_user
     assert response.json()["verdict"] == "unknown_code"
 
 
+@pytest.mark.parametrize("registration_id", ["99999999999999999999999", "-3", "abc"])
+def test_api_manual_check_in_with_an_impossible_id_400_nothing_stored(
+    entrance, door_user, registration_id
+):
+    response = post_scan(client_for(door_user), entrance, registration_id=registration_id)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_registration"
+    assert not Scan.objects.exists()
+
+
 def test_api_checkpoints_lists_only_own_conferences(entrance, door_user):
     ConferenceFactory()
 

@@ -84,6 +84,9 @@ def test_unknown_token_is_404_with_code(api):
         ({"sessions": "abc"}, "invalid_input", "sessions"),
         ({"sessions": ["abc"]}, "invalid_input", "sessions"),
         ({"sessions": [999999]}, "invalid_session", "sessions"),
+        ({"sessions": [99999999999999999999999]}, "invalid_input", "sessions"),
+        ({"sessions": [-1]}, "invalid_input", "sessions"),
+        ({"meals": [99999999999999999999999]}, "invalid_input", "meals"),
         ({"diets": ["chocolate"]}, "invalid_input", "diets"),
     ],
 )

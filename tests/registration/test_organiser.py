@@ -71,6 +71,16 @@ def test_list_search_and_filters(client, organiser, conference):
     assert [r.name for r in by_sector] == ["Beta"]
 
 
+@pytest.mark.parametrize("session", ["99999999999999999999999", "-1", "x"])
+def test_list_ignores_a_session_filter_no_session_can_match(client, organiser, conference, session):
+    register(conference, email="a@example.org", name="Alfa")
+
+    response = client.get(base(conference) + f"list/?session={session}")
+
+    assert response.status_code == 200
+    assert [r.name for r in response.context["registrations"]] == ["Alfa"]
+
+
 def test_list_query_count_does_not_grow(client, organiser, conference, workshops):
     def count():
         with CaptureQueriesContext(connection) as ctx:
