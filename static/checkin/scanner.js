@@ -142,7 +142,8 @@
     options = options || {};
     var controller = window.AbortController ? new AbortController() : null;
     var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
-    var headers = { "Accept": "application/json", "X-CSRFToken": config.csrf };
+    // Verdicts in the page's language, whatever language the phone itself is set to.
+    var headers = { "Accept": "application/json", "Accept-Language": lang, "X-CSRFToken": config.csrf };
     if (options.body) headers["Content-Type"] = "application/json";
     return fetch(url, {
       method: options.method || "GET",
