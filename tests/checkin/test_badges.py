@@ -91,6 +91,37 @@ def test_render_sheet_long_and_non_latin_names_fit_and_are_escaped(conference, t
     assert sorted(decode_qr_codes(pdf, tmp_path)) == sorted(code for _r, code in rows)
 
 
+def _font_families() -> str:
+    if not shutil.which("fc-list"):
+        return ""
+    return subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+
+
+@pytest.mark.skipif(
+    not all(f in _font_families() for f in ("Noto Sans Ethiopic", "Noto Sans CJK")),
+    reason="needs the fonts-noto-core and fonts-noto-cjk Debian packages (.ci/run installs them)",
+)
+def test_render_sheet_prints_names_in_every_script_without_missing_glyphs(conference, caplog):
+    names = [
+        "ሰላም ገብረመድህን",  # Tigrinya
+        "አበበ ቢቂላ",  # Amharic
+        "محمد الأحمد",  # Arabic
+        "زهرا احمدی",  # Persian
+        "王小明",  # Chinese
+        "김민준",  # Korean
+        "山田花子",  # Japanese
+        "Nguyễn Thị Minh Khai",
+        "Ásta Þórsdóttir",
+    ]
+
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        pdf = render_sheet(conference, people(conference, names), layout="card")
+
+    assert pdf.startswith(b"%PDF")
+    # WeasyPrint warns for every character no installed font has (printed as an empty box).
+    assert [r.getMessage() for r in caplog.records if ".notdef" in r.getMessage()] == []
+
+
 def test_my_badge_by_private_link_pdf(client, attendee):
     response = client.get(f"/r/{attendee.manage_token}/badge.pdf")
 
