@@ -6,21 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
-from registration.models import AuditEntry, Registration
+from registration.models import Registration
+from registration.services import audit
 
 from ..errors import CheckinError
 from ..models import BadgeCode, BadgeJob
-
-
-def _audit(*, registration, actor, action, details=None):
-    AuditEntry.objects.create(
-        conference_id=registration.conference_id,
-        registration=registration,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=str(actor or "")[:100],
-        action=action,
-        details=details or {},
-    )
 
 
 def badge_code_for(registration: Registration, *, actor=None) -> BadgeCode:
@@ -62,7 +52,7 @@ def badge_code_revoke(*, registration: Registration, actor) -> None:
             registration=registration, revoked_at__isnull=True
         ).update(revoked_at=timezone.now(), revoked_by=actor)
         if revoked:
-            _audit(registration=registration, actor=actor, action="badge.revoke")
+            audit(registration=registration, actor=actor, actor_label="", action="badge.revoke")
 
 
 def badge_code_reissue(*, registration: Registration, actor) -> BadgeCode:
@@ -70,7 +60,7 @@ def badge_code_reissue(*, registration: Registration, actor) -> BadgeCode:
     with transaction.atomic():
         badge_code_revoke(registration=registration, actor=actor)
         code = badge_code_for(registration, actor=actor)
-        _audit(registration=registration, actor=actor, action="badge.issue")
+        audit(registration=registration, actor=actor, actor_label="", action="badge.issue")
     return code
 
 
