@@ -67,6 +67,20 @@ def page_at(browser):
 
 
 @pytest.fixture
+def page_as(page_at, client, live_server):
+    """page_as(user, PHONE): a fresh page already logged in as `user` (Django's session)."""
+
+    def open_page(user, viewport, **kwargs):
+        client.force_login(user)
+        page = page_at(viewport, **kwargs)
+        session = client.cookies["sessionid"].value
+        page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        return page
+
+    return open_page
+
+
+@pytest.fixture
 def screenshot():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 

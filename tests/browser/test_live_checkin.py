@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_live_page_updates_itself_but_not_under_the_keyboard_and_can_be_paused(
-    live_server, client, page_at, screenshot
+    live_server, page_as, screenshot
 ):
     conference = ConferenceFactory(slug="lk")
     checkpoints_ensure(conference=conference)
@@ -23,11 +23,7 @@ def test_live_page_updates_itself_but_not_under_the_keyboard_and_can_be_paused(
     badges = [badge_code_for(RegistrationFactory(conference=conference)).code for _ in range(3)]
     organiser = UserFactory(is_staff=True)
     conference.organisers.add(organiser)
-    client.force_login(organiser)
-    page = page_at(PHONE)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    page = page_as(organiser, PHONE)
     page.clock.install()
     page.goto(f"{live_server.url}/en/organiser/lk/checkin/")
     figures = page.locator("#live .big").first

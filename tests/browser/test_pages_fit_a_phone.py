@@ -142,16 +142,12 @@ def test_public_and_attendee_pages_fit_a_phone_in_both_languages(live_server, pa
 
 
 def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
-    live_server, client, page_at, screenshot
+    live_server, page_as, screenshot
 ):
     conference, people = build_conference()
     organiser = UserFactory(is_staff=True)
     conference.organisers.add(organiser)
-    client.force_login(organiser)
-    phone = page_at(PHONE)
-    phone.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    phone = page_as(organiser, PHONE)
 
     checkpoints_ensure(conference=conference)
     entrance = Checkpoint.objects.filter(conference=conference, kind="entrance").first()
