@@ -248,6 +248,11 @@ def booklet_versions_kept(conference_id) -> list[tuple[str, str]]:
     return sorted(kept)
 
 
+def booklet_ready(etag) -> bool:
+    """Whether this version is rendered, without reading its megabytes."""
+    return _path(etag).exists()
+
+
 def booklet_cached(etag) -> bytes | None:
     try:
         return _path(etag).read_bytes()
@@ -317,7 +322,7 @@ def booklets_refresh(conference, changed_at: str) -> int:
     queued = 0
     for language, size in booklet_versions_kept(conference.pk):
         etag = booklet_etag(conference=conference, language=language, size=size)
-        if booklet_cached(etag) is None:
+        if not booklet_ready(etag):
             booklet_queue(conference=conference, language=language, size=size, etag=etag)
             queued += 1
     return queued

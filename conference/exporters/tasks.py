@@ -8,10 +8,10 @@ from django.core.cache import cache
 def booklet_render(conference_id, language, size, etag):
     from conference.models import Conference
 
-    from .booklet import booklet_build, booklet_cached
+    from .booklet import booklet_build, booklet_ready
 
     try:
-        if booklet_cached(etag) is None:
+        if not booklet_ready(etag):
             conference = Conference.objects.get(pk=conference_id)
             booklet_build(conference=conference, language=language, size=size, etag=etag)
     finally:

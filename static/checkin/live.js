@@ -11,8 +11,10 @@
   }
   const seconds = Number(live.dataset.refresh) || 15;
   let paused = false;
+  // What only holds with this script (the note on automatic updates, the pause button) shows.
+  const reveal = (root) => root.querySelectorAll(".live-every").forEach((note) => { note.hidden = false; });
   pause.hidden = false;
-  live.querySelectorAll(".live-every").forEach((note) => { note.hidden = false; });
+  reveal(live);
   pause.addEventListener("click", () => {
     paused = !paused;
     pause.setAttribute("aria-pressed", String(paused));
@@ -35,7 +37,7 @@
       return;
     }
     if (fresh && !paused && !live.contains(document.activeElement)) {
-      fresh.querySelectorAll(".live-every").forEach((note) => { note.hidden = false; });
+      reveal(fresh);
       live.replaceChildren(...fresh.childNodes);
     }
   }
