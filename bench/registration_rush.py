@@ -513,24 +513,24 @@ path alone, 10–13 round trips) the same script gave 139 registrations/s, ratio
 10.7 + 2.7 ms a registration (the earlier setup, back to back with the one-statement path's 490/s).
 
 **The ratio target (≥ 0.75) is not met, and the parts of a registration show why.**
-Oversold 0 and errors 0 in every run; p99 34–52 ms, well inside 150 ms. The ratio: 0.45–0.50
-across today's runs with this setup (single rounds 0.41–0.57). `--parts` times three endpoints
+Oversold 0 and errors 0 in every run; p99 34–52 ms, well inside 150 ms. The ratio: 0.42–0.53
+across today's runs with this setup (single rounds 0.36–0.57). `--parts` times three endpoints
 that each do a part of it, interleaved in the same rounds (ratios to the bare UPDATE, today's
 runs):
 
 | endpoint | ratio |
 |---|---:|
 | JSON body + one INSERT (floor) | 0.81–1.04 |
-| the API's own view and validation + one INSERT, nothing else | 0.69–0.89 |
-| the registration's one SQL statement behind a bare JSON view | 0.54–0.63 |
-| the registration | 0.45–0.50 |
+| the API's own view and validation + one INSERT, nothing else | 0.65–0.89 |
+| the registration's one SQL statement behind a bare JSON view | 0.54–0.74 |
+| the registration | 0.42–0.53 |
 
-So the database work alone (the statement and its commit) stops at about 0.6 however lean the
-Python around it, and the API view with its validation alone stays near 0.75 even if a request
-only stored what it was sent and seats were decided later in batches. The rush is CPU-bound on
-two cores shared by the client, gunicorn and PostgreSQL; the CPU per request above shows the
-statement costs PostgreSQL three to four times the UPDATE, and its longer round trip costs the
-web process too (web CPU: 1.4–2.1 ms for the statement alone against 1.0–1.7 for the floor).
+So the database work alone (the statement and its commit) stays below 0.75 however lean the
+Python around it, and the API view with its validation alone is already near 0.75, even if a
+request only stored what it was sent and seats were decided later in batches. The rush is
+CPU-bound on two cores shared by the client, gunicorn and PostgreSQL; the CPU per request above
+shows the statement costs PostgreSQL three to four times the UPDATE, and its longer round trip
+costs the web process too (web CPU: 1.3–2.1 ms for the statement alone, 0.9–1.7 for the floor).
 
 Where PostgreSQL's time goes in that statement (perf on one backend calling it alone, unloaded:
 0.5–0.65 ms CPU a call against 0.13 for the UPDATE): the commit ~31 % of the samples (the WAL
