@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", include("conference.api_urls")),
 ]
 urlpatterns += i18n_patterns(
+    path("organiser/", include("organiser.urls")),
     path("", include("checkin.urls")),
     path("", include("registration.urls")),
     path("", include("conference.urls")),
