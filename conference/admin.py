@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from . import services
 from .errors import ProgrammeError
-from .models import Conference, Room, Session, Speaker, Track
+from .models import Conference, Room, Session, SiteProfile, Speaker, Track
 from .selectors import conferences_for_user
 
 
@@ -301,3 +301,28 @@ class RoomAdmin(ScopedToConference, admin.ModelAdmin):
 class TrackAdmin(ScopedToConference, admin.ModelAdmin):
     list_display = ["name", "conference", "colour"]
     list_filter = [("conference", admin.RelatedOnlyFieldListFilter)]
+
+
+@admin.register(SiteProfile)
+class SiteProfileAdmin(admin.ModelAdmin):
+    """Who runs this Samla: site operators only (superusers), one row."""
+
+    readonly_fields = ["privacy_version", "privacy_changed_at"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser and not SiteProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.site_profile_save(profile=obj)

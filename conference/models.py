@@ -24,6 +24,10 @@ RESERVED_SLUGS = {
     "i18n",
     "static",
     "media",
+    "integritet",
+    "tillganglighet",
+    "privacy",
+    "accessibility",
 }
 
 
@@ -300,3 +304,57 @@ class Session(Localized):
         if self.room_id is not None and self.room.capacity is not None:
             return self.room.capacity
         return None
+
+
+class SiteProfile(models.Model):
+    """Who runs this Samla, as the privacy notice, the accessibility statement and the barrier
+    reports name them. One row (pk 1); `privacy_version` moves whenever the notice's text does,
+    so that each registration can store the version its person accepted."""
+
+    class Compliance(models.TextChoices):
+        FULL = "full", _("Fully compliant")
+        PARTIAL = "partial", _("Partially compliant")
+        NONE = "none", _("Not compliant")
+
+    organisation = models.CharField(_("organisation"), max_length=200, default="Samla")
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Questions about personal data and reports of barriers go here."),
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    postal_address = models.TextField(_("postal address"), blank=True)
+    privacy_contact = models.CharField(
+        _("data protection officer"),
+        max_length=300,
+        blank=True,
+        help_text=_("Name or e-mail address of the data protection officer, if there is one."),
+    )
+    retention = models.TextField(
+        _("how long personal data is kept"),
+        blank=True,
+        help_text=_("Blank: the default text (deleted within a year after the conference)."),
+    )
+    retention_en = models.TextField(_("how long personal data is kept (English)"), blank=True)
+    privacy_extra = models.TextField(_("more about personal data"), blank=True)
+    privacy_extra_en = models.TextField(_("more about personal data (English)"), blank=True)
+    privacy_version = models.PositiveIntegerField(_("privacy notice version"), default=1)
+    privacy_changed_at = models.DateTimeField(_("privacy notice changed"), auto_now_add=True)
+    compliance = models.CharField(
+        _("compliance with the accessibility requirements"),
+        max_length=10,
+        choices=Compliance.choices,
+        default=Compliance.PARTIAL,
+    )
+    known_barriers = models.TextField(_("known barriers"), blank=True)
+    known_barriers_en = models.TextField(_("known barriers (English)"), blank=True)
+    accessibility_assessed = models.DateField(
+        _("accessibility last assessed"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("site profile")
+        verbose_name_plural = _("site profile")
+
+    def __str__(self):
+        return self.organisation

@@ -6,11 +6,29 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import Conference, Room, Session, Speaker, Track
+from .models import Conference, Room, Session, SiteProfile, Speaker, Track
+
+
+def site_profile_get() -> SiteProfile:
+    """The site's profile; an unsaved one with the defaults until an operator has saved it."""
+    return SiteProfile.objects.filter(pk=1).first() or SiteProfile(pk=1)
+
+
+PRIVACY_VERSION_KEY = "privacy-version"
+
+
+def privacy_version_current() -> int:
+    """The privacy notice's version, from the shared cache (site_profile_save replaces it)."""
+    version = cache.get(PRIVACY_VERSION_KEY)
+    if version is None:
+        version = site_profile_get().privacy_version
+        cache.set(PRIVACY_VERSION_KEY, version, 60 * 60)
+    return version
 
 
 def conference_list_published() -> QuerySet[Conference]:

@@ -3,13 +3,15 @@ on the conference row, and the database backs the room rule with a constraint of
 
 from functools import partial
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .errors import ProgrammeError
 from .exporters.booklet import booklets_refresh_later
-from .models import Conference, Session, Speaker
+from .models import Conference, Session, SiteProfile, Speaker
+from .selectors import PRIVACY_VERSION_KEY
 from .signals import seats_changed, session_rescheduled
 
 # Changing any of these moves the session in attendees' calendars, so the iCal SEQUENCE moves too.
@@ -213,3 +215,39 @@ def speaker_create(*, conference: Conference, **fields) -> Speaker:
     speaker = Speaker.objects.create(conference=conference, **fields)
     conference_touch(conference=conference)
     return speaker
+
+
+PRIVACY_FIELDS = (
+    "organisation",
+    "contact_email",
+    "postal_address",
+    "privacy_contact",
+    "retention",
+    "retention_en",
+    "privacy_extra",
+    "privacy_extra_en",
+)
+
+
+def site_profile_save(*, profile: SiteProfile) -> SiteProfile:
+    """Save the site profile; a change to what the privacy notice says starts a new version,
+    which later registrations accept and store."""
+    with transaction.atomic():
+        if profile.pk is None:
+            profile.pk = 1
+        current = SiteProfile.objects.select_for_update().filter(pk=profile.pk).first()
+        if current is None:
+            profile.save()
+            transaction.on_commit(lambda: cache.delete(PRIVACY_VERSION_KEY))
+            return profile
+        if any(getattr(current, name) != getattr(profile, name) for name in PRIVACY_FIELDS):
+            profile.privacy_version = current.privacy_version + 1
+            profile.privacy_changed_at = timezone.now()
+        else:
+            profile.privacy_version = current.privacy_version
+            profile.privacy_changed_at = current.privacy_changed_at
+        profile.save()
+        transaction.on_commit(
+            lambda: cache.set(PRIVACY_VERSION_KEY, profile.privacy_version, 60 * 60)
+        )
+    return profile

@@ -19,6 +19,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("organiser/", include("organiser.urls")),
+    path("", include("conference.site_urls")),
     path("", include("checkin.urls")),
     path("", include("registration.urls")),
     path("", include("conference.urls")),

@@ -1,6 +1,10 @@
 from django import forms
+from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from conference.selectors import privacy_version_current
 
 from .models import Diet, Sector
 from .services import LIMITS
@@ -78,17 +82,37 @@ class RegistrationForm(SessionChoiceMixin, DetailsForm):
         initial=True,
     )
     consent = forms.BooleanField(
-        label=_(
-            "I have read the privacy notice: my details are used only for this conference "
-            "and deleted afterwards"
-        ),
         error_messages={"required": _("Please accept the privacy notice to register.")},
     )
+    privacy_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     field_order = ["name", "email", "organisation", "sector"]
 
     def __init__(self, *args, sessions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_sessions(sessions)
+        self.current_privacy_version = privacy_version_current()
+        self.fields["privacy_version"].initial = self.current_privacy_version
+        self.fields["consent"].label = _(
+            "I have read the privacy notice (version %(version)s): my details are used only "
+            "for this conference"
+        ) % {"version": self.current_privacy_version}
+        self.fields["consent"].help_text = format_html(
+            '<a href="{}">{}</a>', reverse("site:privacy"), _("Read the privacy notice")
+        )
+
+    def clean_privacy_version(self):
+        version = self.cleaned_data["privacy_version"]
+        if version is None:  # a form posted without it (a script): the notice as it is now
+            return self.current_privacy_version
+        if version != self.current_privacy_version:
+            raise forms.ValidationError(
+                _(
+                    "The privacy notice has changed since this page was opened. Read the new "
+                    "version and tick the box again."
+                ),
+                code="privacy_changed",
+            )
+        return version
 
 
 class SessionsForm(SessionChoiceMixin, forms.Form):

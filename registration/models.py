@@ -83,6 +83,9 @@ class Registration(models.Model):
     )
     public_listing = models.BooleanField(_("show me on the participant list"), default=False)
     consented_at = models.DateTimeField(_("accepted the privacy notice"))
+    privacy_version = models.PositiveIntegerField(
+        _("privacy notice version accepted"), null=True, blank=True
+    )
     waiting_since = models.DateTimeField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,12 +1,12 @@
 """Registering in one statement on PostgreSQL: the hot path of a registration rush.
 
-`samla_registration_create` (migration 0004) checks the window, the sign-up sessions and meals,
-inserts the registration, its meals and workshop places, the audit entry and the e-mail row,
-and takes the seats with the same conditional UPDATEs as registration.seats, all in one round
-trip, as one transaction when the caller has none open. It covers the common case only: a new
-address joining the waiting list where full. For anything else it returns no row and changes
-nothing, and `services.registration_create` takes its general path, which gives the precise
-answer (an error, a known address, a missing seat counter ...).
+`samla_registration_create` (migrations 0004 and 0008) checks the window, the sign-up sessions
+and meals, inserts the registration, its meals and workshop places, the audit entry and the
+e-mail row, and takes the seats with the same conditional UPDATEs as registration.seats, all in
+one round trip, as one transaction when the caller has none open. It covers the common case
+only: a new address joining the waiting list where full. For anything else it returns no row
+and changes nothing, and `services.registration_create` takes its general path, which gives the
+precise answer (an error, a known address, a missing seat counter ...).
 
 The ORM path costs about ten round trips and most of a registration's CPU time; this one is
 what lets a rush go at the speed of the database (bench/registration_rush.py)."""
@@ -20,7 +20,7 @@ from .models import Registration, new_manage_token
 
 CREATE = (
     "SELECT * FROM samla_registration_create("
-    "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 
 
@@ -29,7 +29,7 @@ def available() -> bool:
 
 
 def registration_create(
-    *, conference_id, slug, email, details, session_ids, meal_ids, now
+    *, conference_id, slug, email, details, session_ids, meal_ids, now, privacy_version=None
 ) -> tuple[Registration, int | None] | None:
     """(the new registration, its e-mail row's id); for an address already registered and not
     cancelled (the registration as it is, None), nothing changed; or None where the general
@@ -58,6 +58,7 @@ def registration_create(
             manage_token,
             calendar_token,
             at,
+            privacy_version,
         ],
     )
     if row is None:
@@ -73,6 +74,7 @@ def registration_create(
         status=status,
         email=email,
         consented_at=now,
+        privacy_version=privacy_version,
         waiting_since=now if status == Registration.Status.WAITING else None,
         created_at=at,
         updated_at=at,

@@ -310,6 +310,7 @@ def registration_export(*, registration: Registration) -> dict:
         "language": registration.language,
         "public_listing": registration.public_listing,
         "consented_at": registration.consented_at.isoformat(),
+        "privacy_version": registration.privacy_version,
         "waiting_since": registration.waiting_since.isoformat()
         if registration.waiting_since
         else None,

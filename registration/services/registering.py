@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
-from conference.selectors import conference_get_published
+from conference.selectors import conference_get_published, privacy_version_current
 
 from .. import emails, register_sql, seats
 from ..errors import RegistrationError
@@ -37,6 +37,7 @@ def registration_arguments(data: dict, *, waitlist_field: str = "waitlist_ok") -
         "session_ids": data.get("sessions", []),
         "meal_ids": data.get("meals", []),
         "waitlist_ok": data[waitlist_field],
+        "privacy_version": data.get("privacy_version"),
         **{key: data[key] for key in DETAIL_FIELDS if key in data},
     }
 
@@ -53,6 +54,7 @@ def registration_create(
     actor=None,
     by_organiser: bool = False,
     now: datetime | None = None,
+    privacy_version: int | None = None,
     **details,
 ) -> tuple[Registration, bool]:
     """Register a person; return (registration, created).
@@ -78,6 +80,8 @@ def registration_create(
     details = clean_details(details)
     if not consent:
         raise _invalid(_("Please accept the privacy notice to register."), "consent")
+    # The version the person was shown (the form carries it); API clients accept the current one.
+    privacy_version = privacy_version or privacy_version_current()
     if waitlist_ok and not by_organiser and register_sql.available():
         answer = _registration_create_fast(
             conference=conference,
@@ -87,6 +91,7 @@ def registration_create(
             session_ids=session_ids,
             meal_ids=meal_ids,
             now=now,
+            privacy_version=privacy_version,
         )
         if answer is not None:
             return answer
@@ -116,6 +121,7 @@ def registration_create(
                 actor=actor,
                 by_organiser=by_organiser,
                 now=now,
+                privacy_version=privacy_version,
             )
         except IntegrityError:
             existing = Registration.objects.filter(
@@ -129,7 +135,7 @@ def registration_create(
 
 
 def _registration_create_fast(
-    *, conference, conference_slug, email, details, session_ids, meal_ids, now
+    *, conference, conference_slug, email, details, session_ids, meal_ids, now, privacy_version
 ) -> tuple[Registration, bool] | None:
     try:
         session_ids, meal_ids = _ids(session_ids, "sessions"), _ids(meal_ids, "meals")
@@ -143,6 +149,7 @@ def _registration_create_fast(
         session_ids=session_ids,
         meal_ids=meal_ids,
         now=now,
+        privacy_version=privacy_version,
     )
     if created is None:
         return None
@@ -181,6 +188,7 @@ def _registration_insert(
     actor,
     by_organiser,
     now,
+    privacy_version,
 ) -> Registration:
     # Guess each status from the counters as they are now, write the rows with it, and take
     # the seats last; the rare wrong guess is corrected by `_seats_settle`.
@@ -199,6 +207,7 @@ def _registration_insert(
         for field, value in details.items():
             setattr(registration, field, value)
         registration.consented_at = now
+        registration.privacy_version = privacy_version
         registration.offer_expires_at = None
         if confirm:
             registration.status, registration.waiting_since = Registration.Status.CONFIRMED, None

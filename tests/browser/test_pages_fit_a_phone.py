@@ -94,12 +94,15 @@ def build_conference():
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}}
 
 
-def assert_fit(phone, base, pages, screenshot, status=200):
+BOTH_LANGUAGES = (("", "sv"), ("/en", "en"))
+
+
+def assert_fit(phone, base, pages, screenshot, status=200, languages=BOTH_LANGUAGES):
     """Open every page in Swedish and English; each answers, has a heading, is no wider than
     the phone and has no WCAG 2 A/AA violation that axe-core can find."""
     axe = Axe()
     too_wide, violations = {}, {}
-    for prefix, lang in (("", "sv"), ("/en", "en")):
+    for prefix, lang in languages:
         for page in pages:
             url = f"{base}{prefix}/{page}"
             response = phone.goto(url)
@@ -139,6 +142,11 @@ def test_public_and_attendee_pages_fit_a_phone_in_both_languages(live_server, pa
     ]
     assert_fit(phone, live_server.url, pages, screenshot)
     assert_fit(phone, live_server.url, ["lk/no-such-page/"], screenshot, status=404)
+    # The privacy notice and the accessibility statement have an address in each language.
+    site = ["integritet/", "tillganglighet/", "tillganglighet/rapportera/"]
+    assert_fit(phone, live_server.url, site, screenshot, languages=BOTH_LANGUAGES[:1])
+    site = ["privacy/", "accessibility/", "accessibility/report/"]
+    assert_fit(phone, live_server.url, site, screenshot, languages=BOTH_LANGUAGES[1:])
 
 
 def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
