@@ -176,3 +176,22 @@ def test_registration_with_an_outdated_notice_is_refused(client, profile):
 
     assert "Integritetspolicyn har ändrats" in response.content.decode()
     assert Registration.objects.count() == 0
+
+
+def test_conference_page_names_the_city_once(client):
+    conference = ConferenceFactory(
+        is_published=True,
+        venue_name="Kristianstad Teater",
+        venue_address="Västra Storgatan 23",
+        city="Kristianstad",
+    )
+
+    html = client.get(f"/{conference.slug}/").content.decode()
+
+    assert "Kristianstad Teater, Västra Storgatan 23, Kristianstad" in html
+
+
+def test_every_page_has_a_favicon(client):
+    html = client.get("/").content.decode()
+
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
