@@ -24,6 +24,10 @@ RESERVED_SLUGS = {
     "i18n",
     "static",
     "media",
+    # The organiser's workspace lives at /organiser/, with these beside the conferences' slugs.
+    "login",
+    "logout",
+    "new",
 }
 
 
