@@ -82,7 +82,7 @@ def test_dashboard_shows_state_seats_waiting_lists_and_failed_emails(logged_in, 
         conference=conference, title="Fullt snart", room=room, kind=Session.Kind.WORKSHOP,
         requires_signup=True, capacity=10,
     )  # fmt: skip
-    for i in range(9):
+    for _ in range(9):
         SignupFactory(
             registration=RegistrationFactory(conference=conference, status="confirmed"),
             session=workshop,

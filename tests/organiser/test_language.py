@@ -174,9 +174,10 @@ class VisibleText(HTMLParser):
                 self.parts.append(attrs["value"])
         if tag == "form":
             self.forms.append([(attrs.get("method") or "get").lower(), attrs.get("action"), []])
-        if tag in ("input", "select", "textarea") and self.forms and attrs.get("name"):
-            if attrs["name"] != "csrfmiddlewaretoken" and attrs.get("type") != "hidden":
-                self.forms[-1][2].append(attrs["name"])
+        named = attrs.get("name") not in (None, "csrfmiddlewaretoken")
+        visible_field = named and attrs.get("type") != "hidden"
+        if tag in ("input", "select", "textarea") and self.forms and visible_field:
+            self.forms[-1][2].append(attrs["name"])
         if tag not in self.VOID:
             self.stack.append((tag, hidden))
 
@@ -293,7 +294,8 @@ def test_every_organiser_page_is_swedish_in_swedish(client, everything):
             ]
             response = None
             for values in product(*options):
-                path = reverse(f"organiser:{name}", kwargs=dict(zip(arguments, values)))
+                kwargs = dict(zip(arguments, values, strict=True))
+                path = reverse(f"organiser:{name}", kwargs=kwargs)
                 response = client.get(path, follow=True)
                 if response.status_code not in (404, 403):
                     break
