@@ -25,7 +25,7 @@ def _time_zone_field():
         label=capfirst(_("time zone")),
         choices=[(name, name) for name in time_zone_names()],
         initial=DEFAULT_TIME_ZONE,
-        help_text=_("The times above are in this time zone."),
+        help_text=_("Every time in this form is in this time zone."),
     )
 
 

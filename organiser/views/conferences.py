@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,10 +22,19 @@ def form_error_add(form, error: ProgrammeError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
+def _not_allowed(request, conference=None):
+    return render(
+        request,
+        "organiser/not_allowed.html",
+        {"conference": conference, "nav_active": "dashboard"},
+        status=403,
+    )
+
+
 @login_required(login_url="organiser:login")
 def conference_create(request):
     if not services.conference_may_create(request.user):
-        raise PermissionDenied
+        return _not_allowed(request)
     form = ConferenceCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -44,7 +52,7 @@ def conference_create(request):
 @organiser_required
 def conference_copy(request, conference):
     if not services.conference_may_create(request.user):
-        raise PermissionDenied
+        return _not_allowed(request, conference)
     first_day = timezone.localtime(conference.start, ZoneInfo(conference.time_zone)).date()
     # A year on, on the same weekday: a Thursday conference stays a Thursday one. The names
     # are the Swedish and the English one, whatever the page's language.

@@ -385,3 +385,18 @@ def test_a_door_volunteer_gets_404_on_organiser_pages(client, conference, name, 
 
     assert (got.status_code, posted.status_code) == (404, 404)
     assert Conference.objects.get(pk=conference.pk).is_published is False
+
+
+def test_conference_copy_refuses_an_organiser_who_may_not_create(client, conference):
+    co_organiser = UserFactory(is_staff=False)
+    conference.organisers.add(co_organiser)
+    client.force_login(co_organiser)
+
+    got = client.get(url("conference-copy", conference))
+    posted = client.post(
+        url("conference-copy", conference), {"name": "X", "start_date": "2028-03-16"}
+    )
+
+    assert (got.status_code, posted.status_code) == (403, 403)
+    assert "Du får inte skapa konferenser." in got.content.decode()
+    assert Conference.objects.count() == 1
