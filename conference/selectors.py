@@ -184,7 +184,10 @@ def programme_warnings(*, conference: Conference) -> list[ProgrammeWarning]:
     span all rooms), a workshop (a session with sign-up) without a cap, a room booked twice and a
     speaker in two places at once. Cancelled sessions are left out. Times are formatted in the
     current time zone: activate the conference's."""
-    sessions = [s for s in session_queryset(conference) if not s.is_cancelled]
+    sessions = sorted(
+        (s for s in session_queryset(conference) if not s.is_cancelled),
+        key=lambda s: (s.start, s.pk),
+    )
     warnings = []
     for s in sessions:
         if s.start < conference.start or s.end > conference.end:

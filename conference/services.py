@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from .errors import ProgrammeError
 from .exporters.booklet import booklets_refresh_later
 from .models import RESERVED_SLUGS, Conference, Room, Session, Speaker, Track
+from .selectors import programme_warnings
 from .signals import seats_changed, session_rescheduled
 
 # Changing any of these moves the session in attendees' calendars, so the iCal SEQUENCE moves too.
@@ -428,30 +429,11 @@ def session_duplicate(*, session: Session) -> Session:
 
 def conference_clashes(*, conference: Conference) -> list[str]:
     """Warnings for the organiser: speakers in two places and rooms booked twice."""
-    sessions = list(
-        conference.sessions.exclude(status=Session.Status.CANCELLED)
-        .select_related("room")
-        .prefetch_related("speakers")
-        .order_by("start")
-    )
-    warnings = []
-    for i, a in enumerate(sessions):
-        for b in sessions[i + 1 :]:
-            if b.start >= a.end:
-                break
-            if a.room_id and a.room_id == b.room_id:
-                warnings.append(
-                    _("%(room)s: “%(a)s” and “%(b)s” overlap.")
-                    % {"room": a.room.name, "a": a.title, "b": b.title}
-                )
-            a_speakers = {s.pk for s in a.speakers.all()}
-            for speaker in b.speakers.all():
-                if speaker.pk in a_speakers:
-                    warnings.append(
-                        _("%(speaker)s is in both “%(a)s” and “%(b)s”.")
-                        % {"speaker": speaker.name, "a": a.title, "b": b.title}
-                    )
-    return warnings
+    return [
+        warning.message
+        for warning in programme_warnings(conference=conference)
+        if warning.code in ("room_busy", "speaker_busy")
+    ]
 
 
 def speaker_create(*, conference: Conference, **fields) -> Speaker:
