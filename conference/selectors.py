@@ -42,9 +42,9 @@ def conference_user_organises(user, conference: Conference) -> bool:
 
 
 @cache
-def time_zone_names() -> list[str]:
-    """Every IANA time zone name Python knows, sorted (for a select)."""
-    return sorted(available_timezones())
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA time zone name Python knows, sorted (for a select); read once per process."""
+    return tuple(sorted(available_timezones()))
 
 
 def conferences_for_user(user) -> QuerySet[Conference]:

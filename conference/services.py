@@ -3,7 +3,7 @@ on the conference row, and the database backs the room rule with a constraint of
 
 from datetime import date, datetime, timedelta
 from functools import partial
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from .errors import ProgrammeError
 from .exporters.booklet import booklets_refresh_later
 from .models import RESERVED_SLUGS, Conference, Room, Session, Speaker, Track
-from .selectors import programme_warnings
+from .selectors import programme_warnings, time_zone_names
 from .signals import seats_changed, session_rescheduled
 
 # Changing any of these moves the session in attendees' calendars, so the iCal SEQUENCE moves too.
@@ -155,7 +155,7 @@ def conference_slug_suggest(name: str) -> str:
 
 def _conference_check(conference: Conference) -> None:
     """Raise ProgrammeError for the first rule a conference's own fields break."""
-    if conference.time_zone not in available_timezones():
+    if conference.time_zone not in time_zone_names():
         raise ProgrammeError("unknown_time_zone", _("Pick a time zone from the list."), "time_zone")
     if conference.start and conference.end and conference.end <= conference.start:
         raise ProgrammeError(
