@@ -134,6 +134,12 @@ def test_dashboard_lists_warnings_that_need_action(logged_in, conference):
     response = logged_in.get(url("dashboard", conference))
 
     assert [w.code for w in response.context["warnings"]] == ["session_without_room"]
+    session = conference.sessions.get()
+    # The programme editor once it is routed (another branch), until then the admin's page.
+    assert response.context["warnings"][0].url in (
+        reverse("admin:conference_session_change", args=[session.pk]),
+        f"/organiser/lk/programme/#session-{session.code}",
+    )
     assert "”Utan lokal” (16 mars 2027 kl. 13.00) har ingen lokal." in response.content.decode()
 
 
@@ -251,6 +257,20 @@ def test_conference_copy_page_copies_to_the_new_dates(logged_in, conference):
     assert timezone.localtime(copy.start) == local(2028, 3, 16, 12, 0)
     assert list(copy.sessions.values_list("title", flat=True)) == ["Öppning"]
     assert copy.is_published is False
+
+
+def test_conference_copy_page_to_a_taken_slug_shows_a_swedish_error_and_copies_nothing(
+    logged_in, conference
+):
+    response = logged_in.post(
+        url("conference-copy", conference),
+        {"name": "Kopia", "name_en": "", "slug": "lk", "start_date": "2028-03-16"},
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["slug"] == ["Konferens med detta Adressnamn finns redan."]
+    assert Conference.objects.count() == 1
 
 
 def test_conference_copy_page_suggests_a_year_later_on_the_same_weekday(logged_in, conference):
