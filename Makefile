@@ -29,6 +29,9 @@ demo: install
 	DEBUG=1 $(BIN)/python manage.py demo_practice
 
 run: demo
+	@echo ""
+	@echo "Organisers start at http://127.0.0.1:8000/organiser/login/ (the workspace; demo log-in above)"
+	@echo ""
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -51,15 +51,7 @@ def _language(request) -> str:
 
 def _conference(request, slug) -> Conference:
     """The published conference, or an unpublished one for its organisers (to check a preview)."""
-    try:
-        return conference_get_published(slug=slug)
-    except Http404:
-        user = request.user
-        if user.is_authenticated and user.is_staff:
-            conference = conferences_for_user(user).filter(slug=slug).first()
-            if conference is not None:
-                return conference
-        raise
+    return conference_get_published(slug=slug, user=request.user)
 
 
 def _serve(

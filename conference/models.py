@@ -28,6 +28,10 @@ RESERVED_SLUGS = {
     "tillganglighet",
     "privacy",
     "accessibility",
+    # The organiser's workspace lives at /organiser/, with these beside the conferences' slugs.
+    "login",
+    "logout",
+    "new",
 }
 
 

@@ -5,11 +5,14 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
+from zoneinfo import available_timezones
 
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from .models import Conference, Room, Session, SiteProfile, Speaker, Track
 
@@ -35,11 +38,31 @@ def conference_list_published() -> QuerySet[Conference]:
     return Conference.objects.filter(is_published=True).order_by("-start")
 
 
-def conference_get_published(*, slug: str) -> Conference:
-    try:
-        return Conference.objects.get(slug=slug, is_published=True)
-    except Conference.DoesNotExist:
-        raise Http404("conference") from None
+def conference_get_published(*, slug: str, user=None) -> Conference:
+    """The published conference named `slug`, else 404. Given `user`, an unpublished one too
+    when `user` organises it (or is a superuser): a preview; callers check `is_published` to
+    show the preview banner."""
+    conference = Conference.objects.filter(slug=slug).first()
+    if conference is None:
+        raise Http404("conference")
+    if not conference.is_published and not conference_user_organises(user, conference):
+        raise Http404("conference")
+    return conference
+
+
+def conference_user_organises(user, conference: Conference) -> bool:
+    """Whether `user` may work on `conference`: its organisers and superusers."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return conference.organisers.filter(pk=user.pk).exists()
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA time zone name Python knows, sorted (for a select); read once per process."""
+    return tuple(sorted(available_timezones()))
 
 
 def conferences_for_user(user) -> QuerySet[Conference]:
@@ -151,3 +174,96 @@ def speakers_for(*, conference: Conference) -> list[Speaker]:
         )
     )
     return sorted(speakers, key=lambda s: s.name.casefold())
+
+
+# Warnings for the organiser --------------------------------------------------------------------
+
+# Kinds that may lie without a room: a shared break or lunch spans every room of the timetable.
+ROOMLESS_KINDS = (Session.Kind.BREAK, Session.Kind.MEAL, Session.Kind.NETWORKING)
+
+
+@dataclass
+class ProgrammeWarning:
+    """Something in the programme that needs the organiser's action. `session` is where to fix
+    it; `code` is machine-readable, `message` translated."""
+
+    code: str
+    message: str
+    session: Session | None = None
+
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def programme_warnings(*, conference: Conference) -> list[ProgrammeWarning]:
+    """What the organiser should fix, in two queries whatever the programme's size: a session
+    outside the conference's days, a session without a room (breaks, meals and networking may
+    span all rooms), a workshop (a session with sign-up) without a cap, a room booked twice and a
+    speaker in two places at once. Cancelled sessions are left out. Times are formatted in the
+    current time zone: activate the conference's."""
+    sessions = sorted(
+        (s for s in session_queryset(conference) if not s.is_cancelled),
+        key=lambda s: (s.start, s.pk),
+    )
+    warnings = []
+    for s in sessions:
+        if s.start < conference.start or s.end > conference.end:
+            warnings.append(
+                ProgrammeWarning(
+                    "session_outside_conference",
+                    _("“%(title)s” (%(when)s) lies outside the conference, %(start)s to %(end)s.")
+                    % {
+                        "title": s.title,
+                        "when": _when(s.start),
+                        "start": _when(conference.start),
+                        "end": _when(conference.end),
+                    },
+                    s,
+                )
+            )
+    for s in sessions:
+        if s.room_id is None and s.kind not in ROOMLESS_KINDS:
+            warnings.append(
+                ProgrammeWarning(
+                    "session_without_room",
+                    _("“%(title)s” (%(when)s) has no room.")
+                    % {"title": s.title, "when": _when(s.start)},
+                    s,
+                )
+            )
+    for s in sessions:
+        if s.requires_signup and s.seats is None:
+            warnings.append(
+                ProgrammeWarning(
+                    "workshop_without_cap",
+                    _("“%(title)s” takes sign-ups but has no cap on its seats.")
+                    % {"title": s.title},
+                    s,
+                )
+            )
+    for i, a in enumerate(sessions):
+        for b in sessions[i + 1 :]:
+            if b.start >= a.end:
+                break  # sorted by start: no later session overlaps `a` either
+            if a.room_id and a.room_id == b.room_id:
+                warnings.append(
+                    ProgrammeWarning(
+                        "room_busy",
+                        _("%(room)s: “%(a)s” and “%(b)s” overlap.")
+                        % {"room": a.room.name, "a": a.title, "b": b.title},
+                        b,
+                    )
+                )
+            a_speakers = {sp.pk for sp in a.speakers.all()}
+            for speaker in b.speakers.all():
+                if speaker.pk in a_speakers:
+                    warnings.append(
+                        ProgrammeWarning(
+                            "speaker_busy",
+                            _("%(speaker)s is in both “%(a)s” and “%(b)s”.")
+                            % {"speaker": speaker.name, "a": a.title, "b": b.title},
+                            b,
+                        )
+                    )
+    return warnings

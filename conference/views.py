@@ -9,6 +9,7 @@ from .presenters import timetable_prepare
 from .selectors import (
     conference_get_published,
     conference_list_published,
+    conference_user_organises,
     conferences_for_user,
     programme_get,
     speakers_for,
@@ -28,9 +29,18 @@ def conference_list(request):
 
 
 def _render_in_zone(request, conference, template, context):
-    # Times show in the conference's own zone, whatever the server's.
+    # Times show in the conference's own zone, whatever the server's. An unpublished conference
+    # reaches here only for its organisers: a preview, with a banner that says so.
     with timezone.override(conference.time_zone):
-        return render(request, template, {"conference": conference, **context})
+        return render(
+            request,
+            template,
+            {
+                "conference": conference,
+                "conference_preview": not conference.is_published,
+                **context,
+            },
+        )
 
 
 def _timetable_html(request, conference):
@@ -55,17 +65,20 @@ def _timetable_html(request, conference):
 
 
 def conference_detail(request, slug):
-    conference = conference_get_published(slug=slug)
+    conference = conference_get_published(slug=slug, user=request.user)
     return _render_in_zone(
         request,
         conference,
         "conference/detail.html",
-        {"timetable": _timetable_html(request, conference)},
+        {
+            "timetable": _timetable_html(request, conference),
+            "organises": conference_user_organises(request.user, conference),
+        },
     )
 
 
 def session_detail(request, slug, code):
-    conference = conference_get_published(slug=slug)
+    conference = conference_get_published(slug=slug, user=request.user)
     session = get_object_or_404(
         Session.objects.select_related("room", "track").prefetch_related("speakers"),
         conference=conference,
@@ -75,7 +88,7 @@ def session_detail(request, slug, code):
 
 
 def speaker_list(request, slug):
-    conference = conference_get_published(slug=slug)
+    conference = conference_get_published(slug=slug, user=request.user)
     return _render_in_zone(
         request,
         conference,

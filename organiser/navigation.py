@@ -28,3 +28,12 @@ def workspace_navigation(conference, active: str) -> list[dict]:
             continue
         items.append({"name": name, "label": label, "url": url, "active": name == active})
     return items
+
+
+def area_url(conference, name: str) -> str:
+    """The url of the workspace area `name` for `conference`, or the dashboard's while that
+    area is not routed (areas are built one by one)."""
+    try:
+        return reverse(f"organiser:{name}", kwargs={"slug": conference.slug})
+    except NoReverseMatch:
+        return reverse("organiser:dashboard", kwargs={"slug": conference.slug})

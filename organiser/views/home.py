@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from conference.selectors import conferences_for_user
+from conference.services import conference_may_create
 
 
 class OrganiserLoginView(auth_views.LoginView):
@@ -23,4 +24,8 @@ class OrganiserLogoutView(auth_views.LogoutView):
 @login_required(login_url="organiser:login")
 def conference_list(request):
     conferences = conferences_for_user(request.user).order_by("-start")
-    return render(request, "organiser/home.html", {"conferences": conferences})
+    return render(
+        request,
+        "organiser/home.html",
+        {"conferences": conferences, "may_create": conference_may_create(request.user)},
+    )

@@ -37,6 +37,17 @@ ORGANISER_PAGES = [
     "badges/",
     "grid/",
 ]
+# The workspace's core, under /organiser/: my conferences, a new one, and the conference's
+# overview, copy, publish/unpublish confirmations and settings.
+WORKSPACE_CORE_PAGES = [
+    "organiser/",
+    "organiser/new/",
+    "organiser/lk/",
+    "organiser/lk/copy/",
+    "organiser/lk/publish/",
+    "organiser/lk/unpublish/",
+    "organiser/lk/settings/",
+]
 
 
 def build_conference():
@@ -161,6 +172,7 @@ def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
     entrance = Checkpoint.objects.filter(conference=conference, kind="entrance").first()
     pages = ["organiser/lk/" + page.format(pk=people[0].pk) for page in ORGANISER_PAGES]
     pages += ["door/", f"door/{entrance.pk}/scan/"]  # organisers may scan too
+    pages += WORKSPACE_CORE_PAGES
     assert_fit(phone, live_server.url, pages, screenshot)
 
     # Keyboard only: Tab to the search field, type, Enter; the list shows the one match.
@@ -176,3 +188,26 @@ def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
     rows = phone.locator("#registrations tbody tr")
     assert rows.count() == 1
     assert "Långnamnsson-Efternamnsdotter 5" in rows.first.inner_text()
+
+
+def test_preview_of_an_unpublished_conference_fits_a_phone_in_both_languages(
+    live_server, page_as, screenshot
+):
+    conference, people = build_conference()
+    conference.is_published = False
+    conference.save()
+    organiser = UserFactory(is_staff=False)
+    conference.organisers.add(organiser)
+    workshop = conference.sessions.filter(requires_signup=True).first()
+    phone = page_as(organiser, PHONE)
+
+    assert_fit(
+        phone, live_server.url, ["lk/", "lk/speakers/", f"lk/sessions/{workshop.code}/"], screenshot
+    )
+
+    phone.goto(f"{live_server.url}/lk/")
+    assert (
+        phone.locator(".preview-banner")
+        .inner_text()
+        .startswith("Förhandsvisning – inte publicerad")
+    )

@@ -41,6 +41,7 @@ def test_demo_setup_on_empty_database_loads_both_conferences():
     assert Session.objects.count() == fixture_count("conference.session")
     assert malmo.sessions.filter(kind="workshop", requires_signup=True).count() == 5
     assert "http://127.0.0.1:8000/admin/" in output
+    assert "http://127.0.0.1:8000/organiser/login/" in output
     assert "organiser / samla-organiser-demo" in output
     assert "door / samla-door-demo" in output
 

@@ -1,4 +1,7 @@
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests.factories import ConferenceFactory, UserFactory
@@ -48,3 +51,15 @@ def test_dashboard_has_the_workspace_navigation(client):
 
     assert response.status_code == 200
     assert b'aria-current="page"' in response.content
+
+
+def test_demo_organiser_logging_in_lands_on_my_conferences(client):
+    call_command("demo_setup", stdout=StringIO())
+
+    response = client.post(
+        reverse("organiser:login"),
+        {"username": "organiser", "password": "samla-organiser-demo", "next": ""},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("organiser:home")

@@ -6,27 +6,21 @@ on the same weekday about eight weeks from today, at the same local times, with 
 open until a week before. Idempotent: once `prova` exists it is kept as it is.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from conference.models import Conference, Session
+from conference.models import Conference
+from conference.services import conference_copy, conference_publish, conference_update
 
-from .demo_setup import demo_conference_save, demo_users_setup
+from .demo_setup import demo_users_setup
 
 SOURCE = "malmo-2017"
 SLUG = "prova"
 WEEKS_AHEAD = 8
-
-
-def _moved(moment: datetime, days: int, zone: ZoneInfo) -> datetime:
-    """`moment` `days` later at the same wall-clock time (so 09.00 stays 09.00 across DST)."""
-    local = moment.astimezone(zone)
-    return datetime.combine(local.date() + timedelta(days=days), local.time(), tzinfo=zone)
 
 
 def practice_conference_create(*, today: date | None = None) -> Conference | None:
@@ -39,43 +33,21 @@ def practice_conference_create(*, today: date | None = None) -> Conference | Non
     target = today + timedelta(weeks=WEEKS_AHEAD)
     start_day = source.start.astimezone(zone).date()
     # Same weekday as the original, so a Thursday-to-Friday conference stays one.
-    days = (target - start_day).days + (start_day.weekday() - target.weekday()) % 7
-    # Through the serializer, so that demo_setup's loader gives every copy fresh keys and
-    # points the rooms, themes and speakers of the sessions at the copies.
-    items = list(
-        serializers.deserialize(
-            "json",
-            serializers.serialize(
-                "json",
-                [
-                    source,
-                    *source.rooms.all(),
-                    *source.tracks.all(),
-                    *source.speakers.all(),
-                    *source.sessions.prefetch_related("speakers"),
-                ],
-            ),
-        )
-    )
-    conference = items[0].object
-    conference.slug = SLUG
-    conference.name = f"{source.name} (prova att anmäla dig)"
-    conference.name_en = f"{source.name_en or source.name} (try registering)"
-    conference.start = _moved(source.start, days, zone)
-    conference.end = _moved(source.end, days, zone)
-    conference.registration_opens = None
-    conference.registration_closes = conference.start.astimezone(zone).date() - timedelta(days=7)
-    conference.programme_changed_at = timezone.now()
-    for item in items[1:]:
-        session = item.object
-        if isinstance(session, Session):
-            session.code = Session._meta.get_field("code").get_default()
-            session.uid = Session._meta.get_field("uid").get_default()
-            session.sequence = 0
-            session.start = _moved(session.start, days, zone)
-            session.end = _moved(session.end, days, zone)
+    start_date = target + timedelta(days=(start_day.weekday() - target.weekday()) % 7)
     with transaction.atomic():
-        conference = demo_conference_save(items[0], items[1:])
+        conference = conference_copy(
+            source=source,
+            slug=SLUG,
+            name=f"{source.name} (prova att anmäla dig)",
+            name_en=f"{source.name_en or source.name} (try registering)",
+            start_date=start_date,
+        )
+        conference_update(
+            conference=conference,
+            registration_opens=None,
+            registration_closes=start_date - timedelta(days=7),
+        )
+        conference_publish(conference=conference)
         demo_users_setup([conference])
     return conference
 

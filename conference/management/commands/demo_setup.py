@@ -143,7 +143,11 @@ class Command(BaseCommand):
         self.stdout.write("  Programme:     http://127.0.0.1:8000/")
         for conference in conferences:
             self.stdout.write(f"                 http://127.0.0.1:8000/{conference.slug}/")
-        self.stdout.write("  Back office:   http://127.0.0.1:8000/admin/")
+        self.stdout.write(
+            "  Organisers:    http://127.0.0.1:8000/organiser/login/ (the workspace: log in as the"
+            " organiser below, you land on your conferences at /organiser/)"
+        )
+        self.stdout.write("  Site admin:    http://127.0.0.1:8000/admin/")
         self.stdout.write("  Door scanning: http://127.0.0.1:8000/door/")
         for user, (username, password, _email), role in (
             (organiser, ORGANISER, "organiser"),

@@ -1,0 +1,128 @@
+"""The workspace's own forms: parse and check input; the services in each app do the writing.
+
+Times are typed in the conference's time zone (the one chosen in the same form), so every form
+here is validated with that zone active and shows stored times converted to it."""
+
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.forms.models import fields_for_model
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from conference.models import Conference
+from conference.selectors import time_zone_names
+from conference.services import CONFERENCE_FIELDS
+
+DEFAULT_TIME_ZONE = "Europe/Stockholm"
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _time_zone_field():
+    return forms.ChoiceField(
+        label=capfirst(_("time zone")),
+        choices=[(name, name) for name in time_zone_names()],
+        initial=DEFAULT_TIME_ZONE,
+        help_text=_("Every time in this form is in this time zone."),
+    )
+
+
+class ConferenceFieldsForm(forms.Form):
+    """A form of the named fields of Conference, labelled as the model labels them; stored
+    times are shown, and typed times read, in the conference's time zone."""
+
+    field_names: tuple = ()
+
+    def __init__(self, *args, conference: Conference | None = None, **kwargs):
+        self.zone_name = conference.time_zone if conference else DEFAULT_TIME_ZONE
+        if conference is not None and "initial" not in kwargs:
+            kwargs["initial"] = self._initial_from(conference)
+        super().__init__(*args, **kwargs)
+        model_fields = fields_for_model(
+            Conference,
+            fields=[n for n in self.field_names if n not in self.fields],
+            widgets={
+                "start": DATETIME_WIDGET,
+                "end": DATETIME_WIDGET,
+                "registration_opens": DATETIME_WIDGET,
+                "registration_closes": DATE_WIDGET,
+                "tagline": forms.TextInput,
+                "tagline_en": forms.TextInput,
+            },
+        )
+        self.fields.update(model_fields)
+        if "time_zone" in self.field_names:
+            self.fields["time_zone"] = _time_zone_field()
+        self.order_fields(self.field_names)
+        for name in ("start", "end"):
+            if name in self.fields:
+                self.fields[name].required = True
+
+    def _initial_from(self, conference):
+        zone = ZoneInfo(conference.time_zone)
+        initial = {}
+        for name in self.field_names:
+            value = getattr(conference, name, None)
+            if hasattr(value, "astimezone") and hasattr(value, "hour"):
+                # Naive local time, so the widget shows it in the conference's zone.
+                value = value.astimezone(zone).replace(tzinfo=None)
+            initial[name] = value
+        return initial
+
+    def full_clean(self):
+        zone = self.data.get("time_zone") if self.is_bound else None
+        if zone not in time_zone_names():
+            zone = self.zone_name
+        with timezone.override(zone):
+            super().full_clean()
+
+
+class ConferenceCreateForm(ConferenceFieldsForm):
+    field_names = (
+        "name",
+        "name_en",
+        "slug",
+        "start",
+        "end",
+        "time_zone",
+        "venue_name",
+        "venue_address",
+        "city",
+        "capacity",
+        "registration_closes",
+    )
+
+    slug = forms.SlugField(
+        label=capfirst(_("address name")),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "The conference's web address: letters a–z, digits and hyphens. "
+            "Leave it empty to make one from the name."
+        ),
+    )
+
+
+class ConferenceCopyForm(forms.Form):
+    name = forms.CharField(label=capfirst(_("name")), max_length=200)
+    name_en = forms.CharField(label=capfirst(_("name (English)")), max_length=200, required=False)
+    slug = forms.SlugField(
+        label=capfirst(_("address name")),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "The conference's web address: letters a–z, digits and hyphens. "
+            "Leave it empty to make one from the name."
+        ),
+    )
+    start_date = forms.DateField(
+        label=capfirst(_("first day")),
+        widget=DATE_WIDGET,
+        help_text=_("Every session moves by the same number of days, at the same local times."),
+    )
+
+
+class ConferenceSettingsForm(ConferenceFieldsForm):
+    field_names = CONFERENCE_FIELDS
