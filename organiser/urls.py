@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import dashboard, home
+from .views import dashboard, home, team
 
 app_name = "organiser"
 urlpatterns = [
@@ -10,4 +10,23 @@ urlpatterns = [
     path("logout/", home.OrganiserLogoutView.as_view(), name="logout"),
     path("", home.conference_list, name="home"),
     path("<slug:slug>/", dashboard.dashboard, name="dashboard"),
+]
+
+# Team: organisers and door volunteers, their printed log-ins, and the invitee's welcome page.
+urlpatterns += [
+    path("welcome/<str:uidb64>/<str:token>/", team.welcome, name="team-welcome"),
+    path("<slug:slug>/team/", team.team, name="team"),
+    path("<slug:slug>/team/<int:user_id>/", team.member, name="team-member"),
+    path("<slug:slug>/team/<int:user_id>/remove/", team.remove, name="team-remove"),
+    path("<slug:slug>/team/<int:user_id>/codes/", team.link_create, name="team-link-create"),
+    path(
+        "<slug:slug>/team/<int:user_id>/codes/<int:link_id>/",
+        team.link_print,
+        name="team-link",
+    ),
+    path(
+        "<slug:slug>/team/<int:user_id>/codes/<int:link_id>/revoke/",
+        team.link_revoke,
+        name="team-link-revoke",
+    ),
 ]
