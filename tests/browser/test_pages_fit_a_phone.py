@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from checkin.models import Checkpoint
-from checkin.services import checkpoints_ensure
+from checkin.services import checkpoints_ensure, door_link_create, door_staff_assign
 from conference.models import Session
 from registration.models import Registration, Signup
 from tests.browser.conftest import PHONE
@@ -36,6 +36,7 @@ ORGANISER_PAGES = [
     "checkin/",
     "badges/",
     "grid/",
+    "team/",
 ]
 
 
@@ -153,6 +154,14 @@ def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
     entrance = Checkpoint.objects.filter(conference=conference, kind="entrance").first()
     pages = ["organiser/lk/" + page.format(pk=people[0].pk) for page in ORGANISER_PAGES]
     pages += ["door/", f"door/{entrance.pk}/scan/"]  # organisers may scan too
+    volunteer = UserFactory(username="vera", first_name="Vera", is_staff=False)
+    door_staff_assign(conference=conference, user=volunteer, checkpoints=[entrance])
+    link, _secret = door_link_create(conference=conference, user=volunteer, actor=organiser)
+    pages += [
+        f"organiser/lk/team/{volunteer.pk}/",
+        f"organiser/lk/team/{volunteer.pk}/remove/",
+        f"organiser/lk/team/{volunteer.pk}/codes/{link.pk}/",
+    ]
     assert_fit(phone, live_server.url, pages, screenshot)
 
     # Keyboard only: Tab to the search field, type, Enter; the list shows the one match.
