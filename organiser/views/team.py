@@ -19,7 +19,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from checkin.api import clear_caches
 from checkin.errors import CheckinError
 from checkin.models import Checkpoint, DoorLoginLink
 from checkin.selectors import team_member, team_members
@@ -154,7 +153,6 @@ def member(request, conference, user_id):
             except CheckinError as error:
                 form.add_error(None, error.message)
             else:
-                clear_caches()
                 messages.success(
                     request, _("The role of %(name)s was saved.") % {"name": person.name}
                 )
@@ -180,7 +178,6 @@ def remove(request, conference, user_id):
         except CheckinError as error:
             messages.error(request, error.message)
             return redirect("organiser:team-member", slug=conference.slug, user_id=user_id)
-        clear_caches()
         messages.success(request, _("%(name)s was removed from the team.") % {"name": person.name})
         return redirect(_team_url(conference))
     return render(
@@ -242,7 +239,6 @@ def link_revoke(request, conference, user_id, link_id):
     person = _member_or_404(conference, user_id)
     link = _link_or_404(conference, person, link_id)
     door_link_revoke(link=link, actor=request.user)
-    clear_caches()
     new_links = request.session.get(NEW_LINKS_KEY, {})
     if new_links.pop(str(link.pk), None) is not None:
         request.session[NEW_LINKS_KEY] = new_links

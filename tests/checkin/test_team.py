@@ -1,5 +1,6 @@
 """The team's rules: invitations, roles, removal, doors and printed log-ins."""
 
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -23,7 +24,7 @@ from checkin.services import (
     team_role,
     team_set_role,
 )
-from tests.factories import ConferenceFactory, SessionFactory, UserFactory, local
+from tests.factories import ConferenceFactory, UserFactory, local
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -288,4 +289,27 @@ def test_door_staff_assign_keeps_doors_when_none_given(conference, door_user, wo
     assert list(assignment.checkpoints.all()) == [workshop_door]
 
 
-__all__ = ["SessionFactory"]
+def test_live_check_in_names_the_volunteer_who_scanned_not_the_device(
+    client, conference, organiser, door_user, entrance, badge
+):
+    from django.urls import reverse
+
+    from checkin.services import scan_submit
+
+    door_user.first_name, door_user.last_name = "Vera", "Volontär"
+    door_user.save(update_fields=["first_name", "last_name"])
+    for _ in range(2):
+        scan_submit(
+            checkpoint=entrance,
+            scan_id=str(uuid.uuid4()),
+            code=badge,
+            device_id="5f3a9c1e-0000-4000-8000-000000000000",
+            actor=door_user,
+        )
+    client.force_login(organiser)
+
+    response = client.get(reverse("checkin:live", args=[conference.slug]))
+
+    html = response.content.decode()
+    assert "<td>Vera Volontär</td>" in html
+    assert "5f3a9c1e" not in html

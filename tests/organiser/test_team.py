@@ -305,7 +305,7 @@ def test_demoting_the_last_organiser_shows_an_error(client, conference, organise
 
 
 def test_removed_volunteer_is_refused_on_the_next_request_on_page_and_api(
-    client, conference, organiser, volunteer, entrance
+    client, conference, organiser, volunteer, entrance, django_capture_on_commit_callbacks
 ):
     door = APIClient()
     door.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=volunteer).key}")
@@ -316,7 +316,8 @@ def test_removed_volunteer_is_refused_on_the_next_request_on_page_and_api(
     assert phone.get(reverse("checkin:scan", args=[entrance.pk])).status_code == 200
     client.force_login(organiser)
 
-    removed = client.post(url("team-remove", conference, user_id=volunteer.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = client.post(url("team-remove", conference, user_id=volunteer.pk))
 
     assert removed.status_code == 302
     assert phone.get(reverse("checkin:scan", args=[entrance.pk])).status_code == 403
@@ -324,7 +325,9 @@ def test_removed_volunteer_is_refused_on_the_next_request_on_page_and_api(
     assert (refused.status_code, refused.json()["code"]) == (403, "not_door_staff")
 
 
-def test_volunteer_limited_to_one_door_may_not_scan_at_another(conference, volunteer, entrance):
+def test_volunteer_limited_to_one_door_may_not_scan_at_another(
+    client, conference, volunteer, entrance
+):
     other_day = Checkpoint.objects.get(
         conference=conference, kind="entrance", day=local(2027, 3, 17, 0, 0).date()
     )
@@ -341,6 +344,10 @@ def test_volunteer_limited_to_one_door_may_not_scan_at_another(conference, volun
     assert allowed.status_code == 200
     assert (refused.status_code, refused.json()["code"]) == (403, "not_door_staff")
     assert [row["id"] for row in listed.json()] == [entrance.pk]
+    client.force_login(volunteer)
+    home = client.get(reverse("checkin:door"))
+    assert [[d.pk for d in doors] for _c, doors in home.context["groups"]] == [[entrance.pk]]
+    assert client.get(reverse("checkin:scan", args=[other_day.pk])).status_code == 403
 
 
 def test_printed_log_in_scopes_the_phone_to_its_conference(
