@@ -18,6 +18,7 @@ urlpatterns += [
     path("<slug:slug>/team/", team.team, name="team"),
     path("<slug:slug>/team/<int:user_id>/", team.member, name="team-member"),
     path("<slug:slug>/team/<int:user_id>/remove/", team.remove, name="team-remove"),
+    path("<slug:slug>/team/<int:user_id>/invite/", team.invite_again, name="team-invite-again"),
     path("<slug:slug>/team/<int:user_id>/codes/", team.link_create, name="team-link-create"),
     path(
         "<slug:slug>/team/<int:user_id>/codes/<int:link_id>/",

@@ -117,6 +117,28 @@ def team_invite(
     return user
 
 
+def team_invite_again(*, conference: Conference, user, language: str, actor) -> None:
+    """E-mail a new invitation (a fresh link) to someone invited who has not set a password yet,
+    after commit. Earlier links keep working until they expire or the password is set."""
+    if not needs_password(user):
+        raise CheckinError("already_active", _("This person has logged in already."))
+    role = team_role(conference, user)
+    if role is None:
+        raise CheckinError("not_in_team", _("This person is not in the team."), 404)
+    if language not in dict(settings.LANGUAGES):
+        raise CheckinError("bad_language", _("Pick a language."))
+    transaction.on_commit(
+        partial(
+            _send_team_email,
+            conference_id=conference.pk,
+            user_id=user.pk,
+            role=role,
+            language=language,
+            actor_name=_person_name(actor),
+        )
+    )
+
+
 def team_set_role(*, conference: Conference, user, role: str, checkpoints=()) -> None:
     """Make a team member an organiser or a door volunteer (at `checkpoints`, none = all)."""
     current = team_role(conference, user)

@@ -30,6 +30,7 @@ from checkin.services import (
     team_home_url,
     team_invitation_accept,
     team_invite,
+    team_invite_again,
     team_invite_tokens,
     team_remove,
     team_set_role,
@@ -165,7 +166,13 @@ def member(request, conference, user_id):
     return render(
         request,
         "organiser/team_member.html",
-        {"conference": conference, "nav_active": "team", "member": person, "form": form},
+        {
+            "conference": conference,
+            "nav_active": "team",
+            "member": person,
+            "form": form,
+            "language_form": LanguageForm(initial={"language": request.LANGUAGE_CODE}),
+        },
     )
 
 
@@ -179,12 +186,42 @@ def remove(request, conference, user_id):
             messages.error(request, error.message)
             return redirect("organiser:team-member", slug=conference.slug, user_id=user_id)
         messages.success(request, _("%(name)s was removed from the team.") % {"name": person.name})
+        if person.user == request.user:
+            return redirect("organiser:home")
         return redirect(_team_url(conference))
     return render(
         request,
         "organiser/team_remove.html",
         {"conference": conference, "nav_active": "team", "member": person},
     )
+
+
+class LanguageForm(forms.Form):
+    language = InviteForm.base_fields["language"]
+
+
+@organiser_required
+@require_POST
+def invite_again(request, conference, user_id):
+    person = _member_or_404(conference, user_id)
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pick a language."))
+        return redirect("organiser:team-member", slug=conference.slug, user_id=user_id)
+    try:
+        team_invite_again(
+            conference=conference,
+            user=person.user,
+            language=form.cleaned_data["language"],
+            actor=request.user,
+        )
+    except CheckinError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("A new invitation was sent to %(email)s.") % {"email": person.user.email}
+        )
+    return redirect("organiser:team-member", slug=conference.slug, user_id=user_id)
 
 
 @organiser_required

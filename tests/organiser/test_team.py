@@ -83,6 +83,7 @@ def team_urls(conference, member, link):
         ("post", url("team-member", conference, **ids)),
         ("get", url("team-remove", conference, **ids)),
         ("post", url("team-remove", conference, **ids)),
+        ("post", url("team-invite-again", conference, **ids)),
         ("post", url("team-link-create", conference, **ids)),
         ("get", url("team-link", conference, link_id=link.pk, **ids)),
         ("post", url("team-link-revoke", conference, link_id=link.pk, **ids)),
@@ -435,7 +436,7 @@ def test_another_organiser_gets_404_for_every_team_page_and_action(
         for method, u in team_urls(conference, volunteer, link)
     ]
 
-    assert answers == [404] * 9
+    assert answers == [404] * 10
     assert DoorAssignment.objects.filter(conference=conference, user=volunteer).exists()
     link.refresh_from_db()
     assert link.revoked_at is None
@@ -452,7 +453,7 @@ def test_door_volunteer_gets_404_for_every_team_page_and_action(
         for method, u in team_urls(conference, volunteer, link)
     ]
 
-    assert answers == [404] * 9
+    assert answers == [404] * 10
     assert client.get(url("dashboard", conference)).status_code == 404
 
 
@@ -471,3 +472,51 @@ def test_team_is_in_the_workspace_navigation(client, conference, organiser):
     response = client.get(url("team", conference))
 
     assert f'href="{url("team", conference)}" aria-current="page"' in response.content.decode()
+
+
+def test_invite_again_mails_a_fresh_link_that_works(
+    client, conference, organiser, django_capture_on_commit_callbacks
+):
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("team", conference), invite_data())
+    user = User.objects.get(email="ny@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("team-invite-again", conference, user_id=user.pk), {"language": "en"}
+        )
+
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2
+    assert mail.outbox[1].subject == f"You are in the team of {conference.name_en}"
+    client.logout()
+    opened = client.get(accept_link(mail.outbox[1].body))
+    assert opened.status_code == 302
+
+
+def test_invite_again_is_refused_for_someone_who_has_logged_in(
+    client, conference, organiser, volunteer, django_capture_on_commit_callbacks
+):
+    client.force_login(organiser)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("team-invite-again", conference, user_id=volunteer.pk), {"language": "sv"}
+        )
+
+    assert response.status_code == 302
+    assert mail.outbox == []
+    page = client.get(response["Location"])
+    assert "Personen har redan loggat in." in page.content.decode()
+
+
+def test_organiser_who_leaves_is_sent_to_their_conference_list(client, conference, organiser):
+    other = UserFactory(username="bo")
+    conference.organisers.add(other)
+    client.force_login(organiser)
+
+    response = client.post(url("team-remove", conference, user_id=organiser.pk))
+
+    assert response["Location"] == reverse("organiser:home")
+    assert list(conference.organisers.all()) == [other]
