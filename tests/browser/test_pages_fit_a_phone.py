@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from checkin.models import Checkpoint
-from checkin.services import checkpoints_ensure, door_link_create, door_staff_assign
+from checkin.services import checkpoints_ensure, door_link_create, team_invite
 from conference.models import Session
 from registration.models import Registration, Signup
 from tests.browser.conftest import PHONE
@@ -140,6 +140,9 @@ def test_public_and_attendee_pages_fit_a_phone_in_both_languages(live_server, pa
     ]
     assert_fit(phone, live_server.url, pages, screenshot)
     assert_fit(phone, live_server.url, ["lk/no-such-page/"], screenshot, status=404)
+    # An invitation link that expired or was used, and a revoked printed door log-in.
+    assert_fit(phone, live_server.url, ["organiser/welcome/MQ/a-b/"], screenshot, status=400)
+    assert_fit(phone, live_server.url, ["door/code/not-valid/"], screenshot, status=403)
 
 
 def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
@@ -154,8 +157,15 @@ def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
     entrance = Checkpoint.objects.filter(conference=conference, kind="entrance").first()
     pages = ["organiser/lk/" + page.format(pk=people[0].pk) for page in ORGANISER_PAGES]
     pages += ["door/", f"door/{entrance.pk}/scan/"]  # organisers may scan too
-    volunteer = UserFactory(username="vera", first_name="Vera", is_staff=False)
-    door_staff_assign(conference=conference, user=volunteer, checkpoints=[entrance])
+    volunteer = team_invite(  # invited, so that the member page offers to invite again
+        conference=conference,
+        email="vera@example.org",
+        name="Vera",
+        role="door",
+        language="sv",
+        checkpoints=[entrance],
+        actor=organiser,
+    )
     link, _secret = door_link_create(conference=conference, user=volunteer, actor=organiser)
     pages += [
         f"organiser/lk/team/{volunteer.pk}/",
