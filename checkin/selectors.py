@@ -81,7 +81,8 @@ def checkpoints_for_door(user, conference: Conference) -> list[Checkpoint]:
 
 def door_link_active(link_id, user) -> DoorLoginLink | None:
     """The printed log-in a door session started with, while it still holds: not revoked, not
-    expired, its volunteer still on the conference's door staff. One query."""
+    expired, its volunteer still on the conference's door staff and no organiser or staff
+    anywhere. One query."""
     if link_id is None or not user.is_authenticated:
         return None
     return (
@@ -93,8 +94,11 @@ def door_link_active(link_id, user) -> DoorLoginLink | None:
                 DoorAssignment.objects.filter(
                     conference=OuterRef("conference"), user=OuterRef("user")
                 )
-            )
+            ),
+            user__is_staff=False,
+            user__is_superuser=False,
         )
+        .exclude(Exists(Conference.organisers.through.objects.filter(user_id=OuterRef("user_id"))))
         .first()
     )
 

@@ -313,3 +313,29 @@ def test_live_check_in_names_the_volunteer_who_scanned_not_the_device(
     html = response.content.decode()
     assert "<td>Vera Volontär</td>" in html
     assert "5f3a9c1e" not in html
+
+
+def test_door_link_refused_for_someone_who_organises_another_conference(
+    conference, organiser, door_user
+):
+    link, secret = door_link_create(conference=conference, user=door_user, actor=organiser)
+
+    ConferenceFactory().organisers.add(door_user)
+
+    with pytest.raises(CheckinError) as caught:
+        door_link_use(secret=secret)
+    assert caught.value.code == "organiser_has_login"
+    assert door_link_active(link.pk, door_user) is None
+    with pytest.raises(CheckinError) as again:
+        door_link_create(conference=conference, user=door_user, actor=organiser)
+    assert again.value.code == "organiser_has_login"
+
+
+def test_door_link_refused_for_staff_accounts(conference, organiser):
+    staff = UserFactory(is_staff=True)
+    door_staff_assign(conference=conference, user=staff)
+
+    with pytest.raises(CheckinError) as caught:
+        door_link_create(conference=conference, user=staff, actor=organiser)
+
+    assert caught.value.code == "organiser_has_login"
