@@ -8,6 +8,7 @@ password (which changes the hash it is made from) spends it. Someone who already
 is added and told by e-mail. E-mails leave after commit, once per invitation.
 """
 
+import logging
 from functools import partial
 
 from django.conf import settings
@@ -28,6 +29,8 @@ from conference.models import Conference
 from ..errors import CheckinError
 from ..models import DoorAssignment
 from .doors import door_access_changed, door_staff_assign, door_staff_unassign
+
+logger = logging.getLogger(__name__)
 
 
 class TeamRole(models.TextChoices):
@@ -228,4 +231,9 @@ def _send_team_email(*, conference_id, user_id, role, language, actor_name):
             "conference": context["conference_name"]
         }
         body = render_to_string("checkin/email/team_invite.txt", context)
-    send_mail(subject, body, None, [user.email])
+    try:
+        send_mail(subject, body, None, [user.email])
+    except Exception:
+        # The person is in the team already (committed); the organiser can send the
+        # invitation again from the member's page. A failed send must not fail their request.
+        logger.exception("Could not send the team e-mail to user %s", user_id)

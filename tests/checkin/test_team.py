@@ -339,3 +339,18 @@ def test_door_link_refused_for_staff_accounts(conference, organiser):
         door_link_create(conference=conference, user=staff, actor=organiser)
 
     assert caught.value.code == "organiser_has_login"
+
+
+def test_team_invite_when_the_mail_server_fails_keeps_the_member_and_raises_nothing(
+    conference, organiser, django_capture_on_commit_callbacks, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr("checkin.services.team.send_mail", refuse)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user = invite(conference, organiser)
+
+    assert team_role(conference, user) == "door"
+    assert mail.outbox == []
