@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -77,7 +77,12 @@ def _user_for_email(email: str, name: str):
         )
     user = User(username=username, email=email, first_name=name[:150], is_active=False)
     user.set_unusable_password()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Someone invited the same address at the same moment: theirs is the account.
+        raise CheckinError("already_in_team", _("This person is in the team already.")) from None
     return user, True
 
 
