@@ -81,8 +81,10 @@ def _user_for_email(email: str, name: str):
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        # Someone invited the same address at the same moment: theirs is the account.
-        raise CheckinError("already_in_team", _("This person is in the team already.")) from None
+        # Someone invited the same address at the same moment; a second try finds the account.
+        raise CheckinError(
+            "try_again", _("Someone invited this address just now. Try again.")
+        ) from None
     return user, True
 
 
