@@ -15,12 +15,13 @@ from conference.api_errors import ApiError
 from conference.ids import parse_id
 
 from . import api_schema
+from .door_session import DoorSessionEnded, door_scope
 from .errors import CheckinError
 from .presenters import scan_payload, verdict_title
 from .selectors import (
     can_scan,
     checkpoint_get,
-    checkpoints_for,
+    checkpoints_for_door,
     conferences_for_door,
     door_list,
     door_search,
@@ -65,18 +66,30 @@ class DoorView(APIView):
     permission_classes = [IsAuthenticated]
     renderer_classes = [JSONRenderer]
 
+    def scope(self):
+        """The one conference a printed log-in limits this session to (None: no limit)."""
+        try:
+            return door_scope(self.request)
+        except DoorSessionEnded:
+            raise ApiError(
+                403, "door_login_ended", _("Your door log-in is no longer valid.")
+            ) from None
+
     def checkpoint(self, pk):
         user = self.request.user
+        scope = self.scope()
 
         def load():
             checkpoint = checkpoint_get(pk)
-            allowed = checkpoint is not None and can_scan(user, checkpoint.conference_id)
+            allowed = checkpoint is not None and can_scan(
+                user, checkpoint.conference_id, checkpoint.pk
+            )
             return checkpoint, allowed
 
         checkpoint, allowed = _cached(_door_cache, (user.pk, pk), load)
         if checkpoint is None:
             raise ApiError(404, "checkpoint_not_found", _("No such checkpoint."))
-        if not allowed:
+        if not allowed or (scope is not None and checkpoint.conference_id != scope):
             raise ApiError(403, "not_door_staff", _("You are not door staff at this conference."))
         return checkpoint
 
@@ -109,8 +122,9 @@ class CheckpointList(DoorView):
     @api_schema.checkpoint_list
     def get(self, request):
         rows = []
-        for conference in conferences_for_door(request.user).order_by("-start"):
-            for checkpoint in checkpoints_for(conference):
+        only = self.scope()
+        for conference in conferences_for_door(request.user, only=only).order_by("-start"):
+            for checkpoint in checkpoints_for_door(request.user, conference):
                 rows.append(
                     {
                         "id": checkpoint.pk,

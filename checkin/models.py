@@ -131,6 +131,10 @@ class DoorAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="door_assignments"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The doors this person may scan at; none chosen means every door of the conference.
+    checkpoints = models.ManyToManyField(
+        Checkpoint, blank=True, related_name="+", verbose_name=_("doors")
+    )
 
     class Meta:
         verbose_name = _("door staff assignment")
@@ -141,6 +145,37 @@ class DoorAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.conference}"
+
+
+def door_link_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+
+
+class DoorLoginLink(models.Model):
+    """A printable log-in (a QR code) that logs a phone into the door scanner of one conference
+    as one volunteer. Only a hash of the secret is stored; the link works until it is revoked,
+    the conference is over (`expires_at`) or the volunteer leaves the team."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="door_login_links"
+    )
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("door log-in link")
+        verbose_name_plural = _("door log-in links")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} @ {self.conference_id}"
 
 
 class Verdict(models.TextChoices):

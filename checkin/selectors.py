@@ -1,15 +1,24 @@
 """Reads for check-in: who may scan where, the lists a door device keeps, live counts."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from conference.models import Conference
 from registration.models import Registration, Signup
 
-from .models import BadgeCode, Checkpoint, DoorAssignment, Entry, Scan, Verdict, code_hash
+from .models import (
+    BadgeCode,
+    Checkpoint,
+    DoorAssignment,
+    DoorLoginLink,
+    Entry,
+    Scan,
+    Verdict,
+    code_hash,
+)
 from .services import decide
 
 
@@ -21,26 +30,77 @@ def is_organiser(user, conference: Conference) -> bool:
     return conference.organisers.filter(pk=user.pk).exists()
 
 
-def can_scan(user, conference_id: int) -> bool:
-    """Superusers, the conference's organisers and door staff assigned to it may scan there."""
+def can_scan(user, conference_id: int, checkpoint_id: int | None = None) -> bool:
+    """Superusers, the conference's organisers and door staff assigned to it may scan there; a
+    volunteer limited to some doors only at those (`checkpoint_id`, when one is asked about)."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
+    assignments = DoorAssignment.objects.filter(conference=OuterRef("pk"), user=user)
+    if checkpoint_id is not None:
+        doors = DoorAssignment.checkpoints.through.objects.filter(doorassignment_id=OuterRef("pk"))
+        assignments = assignments.filter(
+            ~Exists(doors) | Exists(doors.filter(checkpoint_id=checkpoint_id))
+        )
     return (
         Conference.objects.filter(pk=conference_id)
-        .filter(
-            Q(organisers=user)
-            | Exists(DoorAssignment.objects.filter(conference=OuterRef("pk"), user=user))
-        )
+        .filter(Q(organisers=user) | Exists(assignments))
         .exists()
     )
 
 
-def conferences_for_door(user) -> QuerySet[Conference]:
+def conferences_for_door(user, only: int | None = None) -> QuerySet[Conference]:
+    """Where `user` may scan; `only` (a conference id) narrows it to the one conference a
+    printed log-in is for."""
     if user.is_superuser:
-        return Conference.objects.all()
-    return Conference.objects.filter(Q(organisers=user) | Q(door_assignments__user=user)).distinct()
+        conferences = Conference.objects.all()
+    else:
+        conferences = Conference.objects.filter(
+            Q(organisers=user) | Q(door_assignments__user=user)
+        ).distinct()
+    if only is not None:
+        conferences = conferences.filter(pk=only)
+    return conferences
+
+
+def checkpoints_for_door(user, conference: Conference) -> list[Checkpoint]:
+    """The doors of `conference` that `user` may scan at: all of them, unless a volunteer's
+    assignment names some."""
+    checkpoints = Checkpoint.objects.filter(conference=conference).select_related(
+        "session", "conference"
+    )
+    if not user.is_superuser and not conference.organisers.filter(pk=user.pk).exists():
+        chosen = DoorAssignment.checkpoints.through.objects.filter(
+            doorassignment__conference=conference, doorassignment__user=user
+        ).values("checkpoint_id")
+        if chosen.exists():
+            checkpoints = checkpoints.filter(pk__in=chosen)
+    return list(checkpoints)
+
+
+def door_link_active(link_id, user) -> DoorLoginLink | None:
+    """The printed log-in a door session started with, while it still holds: not revoked, not
+    expired, its volunteer still on the conference's door staff and no organiser or staff
+    anywhere. One query."""
+    if link_id is None or not user.is_authenticated:
+        return None
+    return (
+        DoorLoginLink.objects.filter(
+            pk=link_id, user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .filter(
+            Exists(
+                DoorAssignment.objects.filter(
+                    conference=OuterRef("conference"), user=OuterRef("user")
+                )
+            ),
+            user__is_staff=False,
+            user__is_superuser=False,
+        )
+        .exclude(Exists(Conference.organisers.through.objects.filter(user_id=OuterRef("user_id"))))
+        .first()
+    )
 
 
 def checkpoints_for(conference: Conference) -> list[Checkpoint]:
@@ -234,7 +294,7 @@ def _quarter_hours(moments):
 def duplicates_for(conference: Conference) -> QuerySet[Scan]:
     return (
         Scan.objects.filter(checkpoint__conference=conference, is_duplicate=True)
-        .select_related("registration", "checkpoint__session")
+        .select_related("registration", "checkpoint__session", "actor")
         .order_by("-scanned_at")
     )
 
@@ -279,3 +339,81 @@ def desk_people(conference: Conference) -> QuerySet[Registration]:
         .only("name", "organisation", "status")
         .order_by("name", "id")
     )
+
+
+# The team ------------------------------------------------------------------------------------
+
+
+@dataclass
+class TeamMember:
+    user: object
+    role: str  # TeamRole
+    invited: bool  # the account waits for its owner to set a password
+    doors: list  # the checkpoints a volunteer is limited to; empty: every door
+    token_created: object = None  # when the API token of the person's door device was made
+    links: list = field(default_factory=list)  # printed log-ins still valid
+    devices: list = field(default_factory=list)  # (device id, scans, last scan) at this conference
+
+    @property
+    def name(self):
+        return self.user.get_full_name() or self.user.get_username()
+
+
+def team_members(conference: Conference) -> list[TeamMember]:
+    """Organisers first, then door volunteers, each by name, with their doors, device tokens,
+    printed log-ins and the devices they scanned with here. Six queries whatever the size."""
+    from rest_framework.authtoken.models import Token
+
+    from .services.team import TeamRole, needs_password
+
+    members = [
+        TeamMember(user=user, role=TeamRole.ORGANISER, invited=needs_password(user), doors=[])
+        for user in conference.organisers.all()
+    ]
+    organiser_ids = {member.user.pk for member in members}
+    assignments = (
+        DoorAssignment.objects.filter(conference=conference)
+        .exclude(user_id__in=organiser_ids)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch("checkpoints", queryset=Checkpoint.objects.select_related("session"))
+        )
+    )
+    members += [
+        TeamMember(
+            user=a.user,
+            role=TeamRole.DOOR,
+            invited=needs_password(a.user),
+            doors=list(a.checkpoints.all()),
+        )
+        for a in assignments
+    ]
+    by_user = {member.user.pk: member for member in members}
+    for user_id, created in Token.objects.filter(user_id__in=by_user).values_list(
+        "user_id", "created"
+    ):
+        by_user[user_id].token_created = created
+    for link in DoorLoginLink.objects.filter(
+        conference=conference,
+        user_id__in=by_user,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ):
+        by_user[link.user_id].links.append(link)
+    devices = (
+        Scan.objects.filter(checkpoint__conference=conference, actor_id__in=by_user)
+        .values("actor_id", "device_id")
+        .annotate(n=Count("id"), last=Max("scanned_at"))
+        .order_by("actor_id", "-last")
+    )
+    for row in devices:
+        by_user[row["actor_id"]].devices.append((row["device_id"], row["n"], row["last"]))
+    members.sort(key=lambda m: (m.role != TeamRole.ORGANISER, m.name.casefold(), m.user.pk))
+    return members
+
+
+def team_member(conference: Conference, user_id) -> TeamMember | None:
+    for member in team_members(conference):
+        if member.user.pk == user_id:
+            return member
+    return None

@@ -20,13 +20,14 @@ from conference.selectors import conferences_for_user
 from registration.models import Registration, Sector
 
 from .badges import render_sheet
+from .door_session import DoorSessionEnded, door_scope, door_session_start
 from .errors import CheckinError
 from .models import BadgeJob, Verdict
 from .presenters import verdict_title
 from .selectors import (
     can_scan,
     checkpoint_get,
-    checkpoints_for,
+    checkpoints_for_door,
     conferences_for_door,
     duplicates_for,
     is_organiser,
@@ -38,6 +39,7 @@ from .services import (
     badge_code_revoke,
     badge_job_create,
     checkpoints_ensure,
+    door_link_use,
 )
 
 door_required = login_required(login_url="checkin:login")
@@ -51,15 +53,39 @@ class DoorLoginView(auth_views.LoginView):
         return reverse("checkin:door")
 
 
+def _door_scope_or_login(request):
+    try:
+        return door_scope(request), None
+    except DoorSessionEnded:
+        messages.error(request, _("Your door log-in is no longer valid. Ask the organisers."))
+        return None, redirect("checkin:login")
+
+
 @door_required
 def door_home(request):
-    conferences = list(conferences_for_door(request.user).order_by("-start"))
+    scope, ended = _door_scope_or_login(request)
+    if ended:
+        return ended
+    conferences = list(conferences_for_door(request.user, only=scope).order_by("-start"))
     groups = []
     for conference in conferences:
         checkpoints_ensure(conference=conference)
-        groups.append((conference, checkpoints_for(conference)))
+        groups.append((conference, checkpoints_for_door(request.user, conference)))
     status = 200 if groups else 403
     return render(request, "checkin/door_home.html", {"groups": groups}, status=status)
+
+
+def door_link_login(request, secret):
+    """The address in a volunteer's printed QR code: logs this phone in to the door scanner of
+    that conference only."""
+    try:
+        link = door_link_use(secret=secret)
+    except CheckinError as error:
+        return render(
+            request, "checkin/door_link_refused.html", {"message": error.message}, status=403
+        )
+    door_session_start(request, link)
+    return redirect("checkin:door")
 
 
 def _scanner_strings():
@@ -89,10 +115,15 @@ def _scanner_strings():
 
 @door_required
 def door_scan(request, pk):
+    scope, ended = _door_scope_or_login(request)
+    if ended:
+        return ended
     checkpoint = checkpoint_get(pk)
     if checkpoint is None:
         raise Http404("checkpoint")
-    if not can_scan(request.user, checkpoint.conference_id):
+    if scope is not None and checkpoint.conference_id != scope:
+        raise PermissionDenied
+    if not can_scan(request.user, checkpoint.conference_id, checkpoint.pk):
         raise PermissionDenied
     config = {
         "checkpoint": checkpoint.pk,

@@ -5,7 +5,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache as memoize
 from zoneinfo import available_timezones
 
 from django.core.cache import cache
@@ -59,7 +59,7 @@ def conference_user_organises(user, conference: Conference) -> bool:
     return conference.organisers.filter(pk=user.pk).exists()
 
 
-@cache
+@memoize
 def time_zone_names() -> tuple[str, ...]:
     """Every IANA time zone name Python knows, sorted (for a select); read once per process."""
     return tuple(sorted(available_timezones()))

@@ -9,8 +9,15 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
+from checkin.door_session import is_door_link_session
 from conference.models import Conference
 from conference.selectors import conferences_for_user
+
+
+def refuse_door_link_session(request) -> None:
+    """A phone logged in with a volunteer's printed code may scan, nothing else."""
+    if is_door_link_session(request):
+        raise Http404("door log-in")
 
 
 def organised_conference(user, slug: str) -> Conference:
@@ -26,6 +33,7 @@ def organiser_required(view):
     @login_required(login_url="organiser:login")
     @wraps(view)
     def wrapped(request, slug, *args, **kwargs):
+        refuse_door_link_session(request)
         conference = organised_conference(request.user, slug)
         request.organiser_conference = conference
         return view(request, conference, *args, **kwargs)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import conferences, dashboard, home, settings
+from .views import conferences, dashboard, home, settings, team
 
 app_name = "organiser"
 urlpatterns = [
@@ -16,4 +16,24 @@ urlpatterns = [
     path("<slug:slug>/publish/", settings.conference_publish, name="publish"),
     path("<slug:slug>/unpublish/", settings.conference_unpublish, name="unpublish"),
     path("<slug:slug>/settings/", settings.conference_settings, name="settings"),
+]
+
+# Team: organisers and door volunteers, their printed log-ins, and the invitee's welcome page.
+urlpatterns += [
+    path("welcome/<str:uidb64>/<str:token>/", team.welcome, name="team-welcome"),
+    path("<slug:slug>/team/", team.team, name="team"),
+    path("<slug:slug>/team/<int:user_id>/", team.member, name="team-member"),
+    path("<slug:slug>/team/<int:user_id>/remove/", team.remove, name="team-remove"),
+    path("<slug:slug>/team/<int:user_id>/invite/", team.invite_again, name="team-invite-again"),
+    path("<slug:slug>/team/<int:user_id>/codes/", team.link_create, name="team-link-create"),
+    path(
+        "<slug:slug>/team/<int:user_id>/codes/<int:link_id>/",
+        team.link_print,
+        name="team-link",
+    ),
+    path(
+        "<slug:slug>/team/<int:user_id>/codes/<int:link_id>/revoke/",
+        team.link_revoke,
+        name="team-link-revoke",
+    ),
 ]

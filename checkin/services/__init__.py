@@ -1,7 +1,8 @@
 """Writes for check-in: badge codes, checkpoints, door staff and scans.
 
 The package: `badge_codes` (issue, revoke and reissue codes; badge print jobs), `doors`
-(checkpoints and door staff) and `scans` (one scan, or a device's offline batch). Callers import
+(checkpoints, door staff and their printed log-ins), `team` (inviting organisers and door
+volunteers) and `scans` (one scan, or a device's offline batch). Callers import
 from `checkin.services`.
 """
 
@@ -18,11 +19,27 @@ from .doors import (
     NO_DOOR_KINDS,
     checkpoints_ensure,
     conference_days,
+    door_access_changed,
+    door_link_create,
+    door_link_revoke,
+    door_link_use,
     door_staff_assign,
     door_staff_group,
     door_staff_unassign,
 )
 from .scans import ADMITTED, CLOCK_SKEW, ScanResult, decide, scan_submit, scans_sync
+from .team import (
+    TeamRole,
+    needs_password,
+    team_home_url,
+    team_invitation_accept,
+    team_invite,
+    team_invite_again,
+    team_invite_tokens,
+    team_remove,
+    team_role,
+    team_set_role,
+)
 
 __all__ = [
     "ADMITTED",
@@ -39,9 +56,23 @@ __all__ = [
     "checkpoints_ensure",
     "conference_days",
     "decide",
+    "door_access_changed",
+    "door_link_create",
+    "door_link_revoke",
+    "door_link_use",
     "door_staff_assign",
     "door_staff_group",
     "door_staff_unassign",
     "scan_submit",
     "scans_sync",
+    "TeamRole",
+    "needs_password",
+    "team_home_url",
+    "team_invitation_accept",
+    "team_invite",
+    "team_invite_again",
+    "team_invite_tokens",
+    "team_remove",
+    "team_role",
+    "team_set_role",
 ]

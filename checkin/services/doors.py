@@ -1,13 +1,18 @@
-"""Checkpoints (the entrance of each day, a door per session) and door staff."""
+"""Checkpoints (the entrance of each day, a door per session), door staff and their printable
+log-in links."""
 
+import secrets
 from datetime import timedelta
 
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conference.models import Conference, Session
 
-from ..models import Checkpoint, DoorAssignment
+from ..errors import CheckinError
+from ..models import Checkpoint, DoorAssignment, DoorLoginLink, door_link_hash
 
 DOOR_STAFF_GROUP = "door staff"
 # Session kinds nobody scans at.
@@ -44,12 +49,113 @@ def door_staff_group() -> Group:
     return group
 
 
-def door_staff_assign(*, conference: Conference, user) -> DoorAssignment:
-    """Let `user` scan at `conference`: joins the door staff group and the conference."""
-    user.groups.add(door_staff_group())
-    assignment, _created = DoorAssignment.objects.get_or_create(conference=conference, user=user)
+def door_access_changed() -> None:
+    """Someone's right to scan shrank (removed, fewer doors, a log-in link revoked): drop the
+    answers the check-in API keeps, so that the next request is decided afresh."""
+    from ..api import clear_caches
+
+    clear_caches()
+
+
+def _checkpoints_of(conference: Conference, checkpoints) -> list[Checkpoint]:
+    checkpoints = list(checkpoints or [])
+    if any(checkpoint.conference_id != conference.pk for checkpoint in checkpoints):
+        raise CheckinError("wrong_checkpoint", _("Pick doors of this conference."))
+    return checkpoints
+
+
+def door_staff_assign(*, conference: Conference, user, checkpoints=None) -> DoorAssignment:
+    """Let `user` scan at `conference`: joins the door staff group and the conference. With
+    `checkpoints` (a list, possibly empty) the doors are set to those; empty means every door.
+    `None` leaves the doors of an existing assignment as they are."""
+    chosen = _checkpoints_of(conference, checkpoints) if checkpoints is not None else None
+    with transaction.atomic():
+        user.groups.add(door_staff_group())
+        assignment, _created = DoorAssignment.objects.get_or_create(
+            conference=conference, user=user
+        )
+        if chosen is not None:
+            assignment.checkpoints.set(chosen)
+    transaction.on_commit(door_access_changed)
     return assignment
 
 
 def door_staff_unassign(*, conference: Conference, user) -> None:
-    DoorAssignment.objects.filter(conference=conference, user=user).delete()
+    """Take `user` off the door staff of `conference`, with their log-in links there."""
+    with transaction.atomic():
+        DoorAssignment.objects.filter(conference=conference, user=user).delete()
+        DoorLoginLink.objects.filter(
+            conference=conference, user=user, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+    transaction.on_commit(door_access_changed)
+
+
+# A printed link keeps working through the last day and the evening after the conference.
+DOOR_LINK_GRACE = timedelta(days=1)
+
+
+def door_link_create(*, conference: Conference, user, actor) -> tuple[DoorLoginLink, str]:
+    """A new printable log-in for a volunteer of `conference`. Returns the link and its secret,
+    which is not stored: show it now or never."""
+    if not DoorAssignment.objects.filter(conference=conference, user=user).exists():
+        raise CheckinError("not_door_staff", _("Only door volunteers get a printable log-in."))
+    if _has_more_than_door_rights(user):
+        raise CheckinError(
+            "organiser_has_login", _("Organisers log in with their password, not a printed code.")
+        )
+    expires_at = conference.end + DOOR_LINK_GRACE
+    if expires_at <= timezone.now():
+        raise CheckinError("conference_over", _("The conference is over."))
+    secret = secrets.token_urlsafe(32)
+    link = DoorLoginLink.objects.create(
+        conference=conference,
+        user=user,
+        secret_hash=door_link_hash(secret),
+        created_by=actor,
+        expires_at=expires_at,
+    )
+    return link, secret
+
+
+def _has_more_than_door_rights(user) -> bool:
+    """A printed code is for someone who may only scan: a lost printout must not open the
+    workspace or the admin of any conference."""
+    return user.is_staff or user.is_superuser or Conference.objects.filter(organisers=user).exists()
+
+
+def door_link_revoke(*, link: DoorLoginLink, actor) -> None:
+    """Idempotent: a revoked link stays revoked at its first time. Phones logged in with it are
+    refused on their next request."""
+    DoorLoginLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    transaction.on_commit(door_access_changed)
+
+
+def door_link_use(*, secret: str) -> DoorLoginLink:
+    """The link a phone opened, if it may still log in: not revoked, not expired, and its
+    volunteer still on the door staff of the conference. Records when it was last used."""
+    now = timezone.now()
+    link = (
+        DoorLoginLink.objects.select_related("user", "conference")
+        .filter(secret_hash=door_link_hash(secret or ""))
+        .first()
+    )
+    if link is None or link.revoked_at is not None:
+        raise CheckinError("link_revoked", _("This log-in code is not valid any more."), 403)
+    if link.expires_at <= now:
+        raise CheckinError("link_expired", _("This log-in code has expired."), 403)
+    if _has_more_than_door_rights(link.user):
+        raise CheckinError(
+            "organiser_has_login", _("Organisers log in with their password, not a printed code.")
+        )
+    if (
+        not link.user.is_active
+        or not DoorAssignment.objects.filter(
+            conference_id=link.conference_id, user_id=link.user_id
+        ).exists()
+    ):
+        raise CheckinError("not_door_staff", _("This log-in code is not valid any more."), 403)
+    link.last_used_at = now
+    link.save(update_fields=["last_used_at"])
+    return link

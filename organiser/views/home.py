@@ -8,6 +8,8 @@ from django.urls import reverse
 from conference.selectors import conferences_for_user
 from conference.services import conference_may_create
 
+from ..access import refuse_door_link_session
+
 
 class OrganiserLoginView(auth_views.LoginView):
     template_name = "organiser/login.html"
@@ -23,6 +25,7 @@ class OrganiserLogoutView(auth_views.LogoutView):
 
 @login_required(login_url="organiser:login")
 def conference_list(request):
+    refuse_door_link_session(request)
     conferences = conferences_for_user(request.user).order_by("-start")
     return render(
         request,

@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from checkin.models import Checkpoint
-from checkin.services import checkpoints_ensure
+from checkin.services import checkpoints_ensure, door_link_create, team_invite
 from conference.models import Session
 from registration.models import Registration, Signup
 from tests.browser.conftest import PHONE
@@ -36,6 +36,7 @@ ORGANISER_PAGES = [
     "checkin/",
     "badges/",
     "grid/",
+    "team/",
 ]
 # The workspace's core, under /organiser/: my conferences, a new one, and the conference's
 # overview, copy, publish/unpublish confirmations and settings.
@@ -158,6 +159,9 @@ def test_public_and_attendee_pages_fit_a_phone_in_both_languages(live_server, pa
     assert_fit(phone, live_server.url, site, screenshot, languages=BOTH_LANGUAGES[:1])
     site = ["privacy/", "accessibility/", "accessibility/report/"]
     assert_fit(phone, live_server.url, site, screenshot, languages=BOTH_LANGUAGES[1:])
+    # An invitation link that expired or was used, and a revoked printed door log-in.
+    assert_fit(phone, live_server.url, ["organiser/welcome/MQ/a-b/"], screenshot, status=400)
+    assert_fit(phone, live_server.url, ["door/code/not-valid/"], screenshot, status=403)
 
 
 def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
@@ -173,6 +177,21 @@ def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
     pages = ["organiser/lk/" + page.format(pk=people[0].pk) for page in ORGANISER_PAGES]
     pages += ["door/", f"door/{entrance.pk}/scan/"]  # organisers may scan too
     pages += WORKSPACE_CORE_PAGES
+    volunteer = team_invite(  # invited, so that the member page offers to invite again
+        conference=conference,
+        email="vera@example.org",
+        name="Vera",
+        role="door",
+        language="sv",
+        checkpoints=[entrance],
+        actor=organiser,
+    )
+    link, _secret = door_link_create(conference=conference, user=volunteer, actor=organiser)
+    pages += [
+        f"organiser/lk/team/{volunteer.pk}/",
+        f"organiser/lk/team/{volunteer.pk}/remove/",
+        f"organiser/lk/team/{volunteer.pk}/codes/{link.pk}/",
+    ]
     assert_fit(phone, live_server.url, pages, screenshot)
 
     # Keyboard only: Tab to the search field, type, Enter; the list shows the one match.
