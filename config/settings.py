@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "conference",
     "registration",
     "checkin",
+    "impact",
     "organiser",
 ]
 
