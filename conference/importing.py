@@ -108,7 +108,7 @@ def rows_read(*, name: str, content: bytes) -> list[dict]:
     for cells in table[1:]:
         rows.append(
             {
-                key: cells[i] if i < len(cells) else ""
+                key: _cell(key, cells[i] if i < len(cells) else "")
                 for i, key in enumerate(header)
                 if key in COLUMN_NAMES
             }
@@ -145,6 +145,15 @@ def _xlsx_table(content: bytes) -> list[list]:
     table = [list(row) for row in sheet.iter_rows(values_only=True)]
     workbook.close()
     return table
+
+
+def _cell(key: str, value) -> str:
+    """A cell as text (spreadsheets give dates and times as objects)."""
+    if key == "date" and isinstance(value, (datetime, date)):
+        return (value.date() if isinstance(value, datetime) else value).isoformat()
+    if key in ("start", "end") and isinstance(value, (datetime, time)):
+        return value.strftime("%H:%M")
+    return _text(value)
 
 
 def _text(value) -> str:

@@ -6,7 +6,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -133,3 +133,14 @@ def speakers_for(*, conference: Conference) -> list[Speaker]:
         )
     )
     return sorted(speakers, key=lambda s: s.name.casefold())
+
+
+def rooms_and_tracks(*, conference: Conference) -> tuple[list[Room], list[Track]]:
+    """A conference's rooms and themes, each with `session_count`, in two queries."""
+    rooms = list(
+        Room.objects.filter(conference=conference).annotate(session_count=Count("sessions"))
+    )
+    tracks = list(
+        Track.objects.filter(conference=conference).annotate(session_count=Count("sessions"))
+    )
+    return rooms, tracks
