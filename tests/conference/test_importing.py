@@ -74,8 +74,8 @@ def test_import_shows_each_rows_problems_and_saves_none(conference):
 
     assert [row.number for row in result.rows if row.problems] == [2, 3, 4]
     assert result.rows[0].problems[0].startswith("Aulan")
-    assert result.rows[1].problems == ["Unreadable date “16 mars”."]
-    assert result.rows[2].problems == ["Unknown kind “dans”."]
+    assert result.rows[1].problems == ["Oläsligt datum ”16 mars”."]
+    assert result.rows[2].problems == ["Okänd sorts programpunkt ”dans”."]
     assert result.saved is False
     assert list(conference.sessions.values_list("title", flat=True)) == ["Redan här"]
     assert list(conference.rooms.values_list("name", flat=True)) == ["Aulan"]

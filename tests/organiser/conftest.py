@@ -1,6 +1,17 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import ConferenceFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request to an /en/ page leaves English active in the thread, and reverse() would then
+    # give the next test English addresses.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
