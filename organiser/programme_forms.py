@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from conference.catalogue import speaker_parse
+from conference.ids import parse_id
 from conference.models import Room, Session, Speaker, Track
 from conference.services import session_problems
 
@@ -21,6 +22,34 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format=LOCAL_INPUT, **kwargs)
+
+
+class _RowIds:
+    """Refuse ids no row can have before they reach the database (conference.ids)."""
+
+    def _check_ids(self, values):
+        for value in values:
+            if value not in self.empty_values and parse_id(value) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": value},
+                )
+
+
+class RowChoiceField(_RowIds, forms.ModelChoiceField):
+    def to_python(self, value):
+        self._check_ids([value])
+        return super().to_python(value)
+
+
+class RowMultipleChoiceField(_RowIds, forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        if value and not isinstance(value, str):
+            self._check_ids(value)
+        elif value:
+            self._check_ids([value])
+        return super().clean(value)
 
 
 class SessionForm(forms.ModelForm):
@@ -68,6 +97,11 @@ class SessionForm(forms.ModelForm):
             "abstract_en": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
+        field_classes = {
+            "room": RowChoiceField,
+            "track": RowChoiceField,
+            "speakers": RowMultipleChoiceField,
         }
 
     def __init__(self, *args, conference, **kwargs):
@@ -141,7 +175,7 @@ class MoveForm(forms.Form):
     start = forms.DateTimeField(
         label=_("New start"), widget=LocalDateTimeInput(), input_formats=[LOCAL_INPUT]
     )
-    room = forms.ModelChoiceField(
+    room = RowChoiceField(
         label=_("Room"), queryset=Room.objects.none(), required=False, empty_label=_("No room")
     )
 

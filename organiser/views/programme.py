@@ -8,7 +8,7 @@ shows who will be told and asks for confirmation."""
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,12 +26,13 @@ from registration.selectors import session_change_audience
 from ..access import organiser_required
 from ..programme_forms import MoveForm, SessionForm
 from ..timetable import LOCAL_INPUT, editor_days
+from .owned import owned_or_404
 
 NOTIFY_FIELDS = ("start", "end", "room_id")
 
 
 def _session(conference, pk) -> Session:
-    return get_object_or_404(
+    return owned_or_404(
         Session.objects.select_related("room", "track", "conference"), conference=conference, pk=pk
     )
 

@@ -1,7 +1,7 @@
 """Lokaler och teman: the conference's rooms and themes, through conference.catalogue."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,7 @@ from conference.selectors import rooms_and_tracks
 
 from ..access import organiser_required
 from ..programme_forms import RoomForm, TrackForm
+from .owned import owned_or_404
 
 
 def _list_url(conference):
@@ -36,7 +37,7 @@ def room_add(request, conference):
 
 @organiser_required
 def room_edit(request, conference, pk):
-    return _form(request, conference, get_object_or_404(Room, conference=conference, pk=pk))
+    return _form(request, conference, owned_or_404(Room.objects, conference=conference, pk=pk))
 
 
 @organiser_required
@@ -46,7 +47,7 @@ def track_add(request, conference):
 
 @organiser_required
 def track_edit(request, conference, pk):
-    return _form(request, conference, get_object_or_404(Track, conference=conference, pk=pk))
+    return _form(request, conference, owned_or_404(Track.objects, conference=conference, pk=pk))
 
 
 def _form(request, conference, thing):
@@ -80,13 +81,13 @@ def _form(request, conference, thing):
 
 @organiser_required
 def room_delete(request, conference, pk):
-    room = get_object_or_404(Room, conference=conference, pk=pk)
+    room = owned_or_404(Room.objects, conference=conference, pk=pk)
     return _delete(request, conference, room, catalogue.room_delete, "room")
 
 
 @organiser_required
 def track_delete(request, conference, pk):
-    track = get_object_or_404(Track, conference=conference, pk=pk)
+    track = owned_or_404(Track.objects, conference=conference, pk=pk)
     return _delete(request, conference, track, catalogue.track_delete, "track")
 
 

@@ -1,7 +1,7 @@
 """Talare: the conference's speakers, added, corrected and deleted through conference.catalogue."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,7 @@ from conference.selectors import speakers_for
 
 from ..access import organiser_required
 from ..programme_forms import SpeakerForm
+from .owned import owned_or_404
 
 
 def _list_url(conference):
@@ -39,7 +40,7 @@ def speaker_add(request, conference):
 @organiser_required
 def speaker_edit(request, conference, pk):
     return _speaker_form(
-        request, conference, get_object_or_404(Speaker, conference=conference, pk=pk)
+        request, conference, owned_or_404(Speaker.objects, conference=conference, pk=pk)
     )
 
 
@@ -70,7 +71,7 @@ def _speaker_form(request, conference, speaker):
 
 @organiser_required
 def speaker_delete(request, conference, pk):
-    speaker = get_object_or_404(Speaker, conference=conference, pk=pk)
+    speaker = owned_or_404(Speaker.objects, conference=conference, pk=pk)
     error = None
     if request.method == "POST":
         try:

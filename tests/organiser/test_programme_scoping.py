@@ -88,3 +88,33 @@ def test_programme_pages_ask_anonymous_visitors_to_log_in(client, conference):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("organiser:login"))
+
+
+@pytest.mark.parametrize(
+    "name", ["programme-edit", "programme-move", "programme-cancel", "speakers-edit", "rooms-edit"]
+)
+def test_an_id_no_row_can_have_is_404_not_500(organiser_client, conference, name):
+    response = organiser_client.get(reverse(f"organiser:{name}", args=[conference.slug, 10**25]))
+
+    assert response.status_code == 404
+
+
+def test_a_room_id_no_row_can_have_is_a_form_error(organiser_client, conference):
+    response = organiser_client.post(
+        reverse("organiser:programme-check", args=[conference.slug]),
+        {
+            "title": "X",
+            "kind": "seminar",
+            "language": "sv",
+            "start": "2027-03-16T15:00",
+            "duration": "30",
+            "room": "9" * 25,
+            "speakers": ["9" * 25],
+        },
+    )
+
+    assert response.status_code == 200
+    assert [(p["field"], p["code"]) for p in response.json()["problems"]] == [
+        ("room", "invalid_choice"),
+        ("speakers", "invalid_choice"),
+    ]
