@@ -34,6 +34,11 @@ urlpatterns += [
         programme.session_cancel,
         name="programme-cancel",
     ),
+    path(
+        "<slug:slug>/programme/<int:pk>/reinstate/",
+        programme.session_reinstate,
+        name="programme-reinstate",
+    ),
     path("<slug:slug>/speakers/", speakers.speaker_list, name="speakers"),
     path("<slug:slug>/speakers/add/", speakers.speaker_add, name="speakers-add"),
     path("<slug:slug>/speakers/<int:pk>/", speakers.speaker_edit, name="speakers-edit"),

@@ -232,6 +232,39 @@ def session_cancel(request, conference, pk):
 
 
 @organiser_required
+def session_reinstate(request, conference, pk):
+    """Undo a cancel: the session is scheduled again if its room and speakers are still free.
+    People with a place in it are told, as for any change of status."""
+    session = _session(conference, pk)
+    error = None
+    if request.method == "POST" and session.is_cancelled:
+        session.status = Session.Status.SCHEDULED
+        try:
+            services.session_save(session=session)
+        except ProgrammeError as refused:
+            session.status = Session.Status.CANCELLED
+            error = refused.message
+        else:
+            messages.success(
+                request, _("“%(title)s” is scheduled again.") % {"title": session.title}
+            )
+            return redirect(_editor_url(conference, session))
+    with timezone.override(conference.time_zone):
+        return render(
+            request,
+            "organiser/programme_reinstate.html",
+            {
+                "conference": conference,
+                "nav_active": "programme",
+                "session": session,
+                "error": error,
+                "audience": session_change_audience(session=session),
+            },
+            status=400 if error else 200,
+        )
+
+
+@organiser_required
 @require_POST
 def session_check(request, conference):
     """The dry run: validates a session form (add or edit) or a move without saving anything,

@@ -178,6 +178,7 @@ PROGRAMME_PAGES = [
     "programme/{session}/",
     "programme/{session}/move/",
     "programme/{session}/cancel/",
+    "programme/{session}/reinstate/",
     "programme/import/",
     "speakers/",
     "speakers/add/",

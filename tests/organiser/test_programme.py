@@ -379,3 +379,30 @@ def test_editor_in_english_has_english_labels(organiser_client, conference, open
 
     assert response.status_code == 200
     assert b"Move to" in response.content
+
+
+def test_reinstate_schedules_a_cancelled_session_again(organiser_client, conference, opening):
+    opening.status = Session.Status.CANCELLED
+    opening.save()
+
+    response = organiser_client.post(url("programme-reinstate", conference, opening.pk))
+
+    opening.refresh_from_db()
+    assert response.status_code == 302
+    assert opening.status == Session.Status.SCHEDULED
+
+
+def test_reinstate_into_a_room_taken_meanwhile_is_refused(
+    organiser_client, conference, aula, opening
+):
+    opening.status = Session.Status.CANCELLED
+    opening.save()
+    SessionFactory(
+        conference=conference, room=aula, start=local(2027, 3, 16, 13), end=local(2027, 3, 16, 14)
+    )
+
+    response = organiser_client.post(url("programme-reinstate", conference, opening.pk))
+
+    opening.refresh_from_db()
+    assert response.status_code == 400
+    assert opening.status == Session.Status.CANCELLED

@@ -23,6 +23,7 @@ PAGES = [
     ("programme-edit", "session"),
     ("programme-move", "session"),
     ("programme-cancel", "session"),
+    ("programme-reinstate", "session"),
     ("speakers", False),
     ("speakers-add", False),
     ("speakers-edit", "speaker"),
