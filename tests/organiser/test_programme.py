@@ -406,3 +406,27 @@ def test_reinstate_into_a_room_taken_meanwhile_is_refused(
     opening.refresh_from_db()
     assert response.status_code == 400
     assert opening.status == Session.Status.CANCELLED
+
+
+def test_editing_the_time_of_a_published_workshop_asks_first(organiser_client, conference):
+    signup = SignupFactory(registration__conference=conference)
+    workshop = signup.session
+    data = form_data(title=workshop.title, kind="workshop", start="2027-03-17T09:00", duration="45")
+
+    asked = organiser_client.post(url("programme-edit", conference, workshop.pk), data)
+
+    workshop.refresh_from_db()
+    assert asked.status_code == 200
+    assert asked.templates[0].name == "organiser/programme_confirm.html"
+    assert workshop.start == local(2027, 3, 16, 13)
+
+
+def test_check_endpoint_does_not_clash_a_session_with_itself(
+    organiser_client, conference, aula, opening
+):
+    response = organiser_client.post(
+        url("programme-check", conference),
+        form_data(session=opening.pk, room=aula.pk, start="2027-03-16T13:15", duration="45"),
+    )
+
+    assert response.json()["ok"] is True
