@@ -430,3 +430,17 @@ def test_check_endpoint_does_not_clash_a_session_with_itself(
     )
 
     assert response.json()["ok"] is True
+
+
+def test_cancel_e_mails_wait_for_the_commit(
+    organiser_client, conference, opening, django_capture_on_commit_callbacks
+):
+    RegistrationFactory(conference=conference)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        organiser_client.post(
+            url("programme-cancel", conference, opening.pk), {"tell_everyone": "1"}
+        )
+
+    assert EmailLog.objects.count() == 0
+    assert len(callbacks) >= 1
