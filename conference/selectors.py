@@ -9,7 +9,7 @@ from functools import cache as memoize
 from zoneinfo import available_timezones
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -267,3 +267,14 @@ def programme_warnings(*, conference: Conference) -> list[ProgrammeWarning]:
                         )
                     )
     return warnings
+
+
+def rooms_and_tracks(*, conference: Conference) -> tuple[list[Room], list[Track]]:
+    """A conference's rooms and themes, each with `session_count`, in two queries."""
+    rooms = list(
+        Room.objects.filter(conference=conference).annotate(session_count=Count("sessions"))
+    )
+    tracks = list(
+        Track.objects.filter(conference=conference).annotate(session_count=Count("sessions"))
+    )
+    return rooms, tracks

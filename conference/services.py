@@ -30,24 +30,38 @@ def _local(moment):
 
 def session_check_rules(*, session: Session, speakers=None) -> None:
     """Raise ProgrammeError for the first rule `session` (saved or not) breaks."""
+    for problem in session_problems(session=session, speakers=speakers):
+        raise problem
+
+
+def session_problems(*, session: Session, speakers=None) -> list[ProgrammeError]:
+    """Every rule `session` (saved or not) breaks, as ProgrammeErrors in the order
+    `session_check_rules` checks them; nothing is written. The organiser's "check" step shows
+    them all before anything is saved."""
+    return list(_session_rule_errors(session=session, speakers=speakers))
+
+
+def _session_rule_errors(*, session: Session, speakers=None):
     conference = session.conference
     if session.start is None or session.end is None:
         return
     if session.end <= session.start:
-        raise ProgrammeError(
+        yield ProgrammeError(
             "session_ends_before_start", _("A session must end after it starts."), "end"
         )
+        return
     if session.start < conference.start or session.end > conference.end:
-        raise ProgrammeError(
+        yield ProgrammeError(
             "session_outside_conference",
             _("The session must lie within the conference, %(start)s to %(end)s.")
             % {"start": _local(conference.start), "end": _local(conference.end)},
             "start",
         )
-    if session.room_id is not None and session.room.conference_id != conference.id:
-        raise ProgrammeError("room_not_in_conference", _("Pick a room of this conference."), "room")
+    room_ours = session.room_id is None or session.room.conference_id == conference.id
+    if not room_ours:
+        yield ProgrammeError("room_not_in_conference", _("Pick a room of this conference."), "room")
     if session.track_id is not None and session.track.conference_id != conference.id:
-        raise ProgrammeError(
+        yield ProgrammeError(
             "track_not_in_conference", _("Pick a theme of this conference."), "track"
         )
     if session.status == Session.Status.CANCELLED:
@@ -57,10 +71,10 @@ def session_check_rules(*, session: Session, speakers=None) -> None:
         .exclude(status=Session.Status.CANCELLED)
         .exclude(pk=session.pk)
     )
-    if session.room_id is not None:
+    if session.room_id is not None and room_ours:
         clash = overlapping.filter(room_id=session.room_id).order_by("start").first()
         if clash is not None:
-            raise ProgrammeError(
+            yield ProgrammeError(
                 "room_busy",
                 _("%(room)s is already booked for “%(other)s” at %(time)s.")
                 % {"room": session.room.name, "other": clash.title, "time": _local(clash.start)},
@@ -68,12 +82,15 @@ def session_check_rules(*, session: Session, speakers=None) -> None:
             )
     for speaker in speakers or ():
         if speaker.conference_id != conference.id:
-            raise ProgrammeError(
+            yield ProgrammeError(
                 "speaker_not_in_conference", _("Pick speakers of this conference."), "speakers"
             )
+            continue
+        if speaker.pk is None:
+            continue
         clash = overlapping.filter(speakers=speaker).order_by("start").first()
         if clash is not None:
-            raise ProgrammeError(
+            yield ProgrammeError(
                 "speaker_busy",
                 _("%(speaker)s already speaks in “%(other)s” at %(time)s.")
                 % {"speaker": speaker.name, "other": clash.title, "time": _local(clash.start)},

@@ -67,7 +67,9 @@ def _session_url(session) -> str:
         return ""
 
 
-def session_changed_render(*, registration, session, previous) -> tuple[str, str, str]:
+def session_changed_render(
+    *, registration, session, previous, everyone: bool = False
+) -> tuple[str, str, str]:
     """(subject, text, html) in the person's language."""
     conference = session.conference
     with translation.override(registration.language), timezone.override(conference.time_zone):
@@ -81,6 +83,7 @@ def session_changed_render(*, registration, session, previous) -> tuple[str, str
             "session": session,
             "title": session.localized("title"),
             "cancelled": session.is_cancelled,
+            "everyone": everyone,
             "room": session.room.localized("name") if session.room_id else "",
             "old_room": old_room.localized("name") if old_room else "",
             "old_start": timezone.localtime(_parse(previous["start"])),
@@ -123,6 +126,44 @@ def session_changed_send(session_id: int, previous: dict) -> int:
     for registration in registrations:
         subject, text, html = session_changed_render(
             registration=registration, session=session, previous=previous
+        )
+        _deliver(registration=registration, session=session, subject=subject, text=text, html=html)
+    return len(registrations)
+
+
+def session_cancelled_tell_everyone(*, session) -> None:
+    """Once the cancel commits, e-mail every confirmed registration of the conference that the
+    session is cancelled (for a seminar or plenary, which nobody signs up for). People with a
+    place in the session are left out: `session_changed_send` tells them already, and each
+    person hears once."""
+    session_id = session.pk
+    transaction.on_commit(lambda: session_cancelled_everyone_send.delay(session_id))
+
+
+@shared_task
+def session_cancelled_everyone_send(session_id: int) -> int:
+    session = Session.objects.select_related("conference", "room").filter(pk=session_id).first()
+    if session is None or not session.is_cancelled:
+        return 0
+    holders = Signup.objects.filter(session=session, status=Signup.Status.CONFIRMED).values(
+        "registration_id"
+    )
+    registrations = list(
+        Registration.objects.filter(
+            conference_id=session.conference_id, status=Registration.Status.CONFIRMED
+        )
+        .exclude(pk__in=holders)
+        .order_by("pk")
+    )
+    previous = {
+        "start": session.start.isoformat(),
+        "end": session.end.isoformat(),
+        "room_id": session.room_id,
+        "status": Session.Status.SCHEDULED,
+    }
+    for registration in registrations:
+        subject, text, html = session_changed_render(
+            registration=registration, session=session, previous=previous, everyone=True
         )
         _deliver(registration=registration, session=session, subject=subject, text=text, html=html)
     return len(registrations)

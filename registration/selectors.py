@@ -212,3 +212,27 @@ def catering_sheet(*, conference: Conference) -> Catering:
 
 def email_failures(*, conference: Conference) -> QuerySet[EmailLog]:
     return EmailLog.objects.filter(conference=conference, status=EmailLog.Status.FAILED)
+
+
+@dataclass
+class ChangeAudience:
+    """Who hears of a change to one session: `holders` (confirmed people with a confirmed place
+    in it, e-mailed on every move or cancel) and `everyone` (every confirmed registration)."""
+
+    holders: int
+    everyone: int
+
+
+def session_change_audience(*, session: Session) -> ChangeAudience:
+    confirmed = Registration.objects.filter(
+        conference_id=session.conference_id, status=Registration.Status.CONFIRMED
+    )
+    counts = confirmed.aggregate(
+        everyone=Count("pk", distinct=True),
+        holders=Count(
+            "pk",
+            distinct=True,
+            filter=Q(signups__session=session, signups__status=Signup.Status.CONFIRMED),
+        ),
+    )
+    return ChangeAudience(holders=counts["holders"], everyone=counts["everyone"])

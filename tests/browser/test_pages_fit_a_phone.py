@@ -18,6 +18,8 @@ from tests.factories import (
     RoomFactory,
     SessionFactory,
     SignupFactory,
+    SpeakerFactory,
+    TrackFactory,
     UserFactory,
     local,
 )
@@ -230,3 +232,43 @@ def test_preview_of_an_unpublished_conference_fits_a_phone_in_both_languages(
         .inner_text()
         .startswith("Förhandsvisning – inte publicerad")
     )
+
+
+PROGRAMME_PAGES = [
+    "programme/",
+    "programme/add/",
+    "programme/{session}/",
+    "programme/{session}/move/",
+    "programme/{session}/cancel/",
+    "programme/{session}/reinstate/",
+    "programme/import/",
+    "speakers/",
+    "speakers/add/",
+    "speakers/{speaker}/",
+    "rooms/",
+    "rooms/add/",
+    "rooms/{room}/",
+    "rooms/themes/add/",
+    "rooms/themes/{track}/",
+]
+
+
+def test_programme_editor_pages_fit_a_phone_in_both_languages(live_server, page_as, screenshot):
+    conference, _people = build_conference()
+    organiser = UserFactory(is_staff=False)
+    conference.organisers.add(organiser)
+    workshop = conference.sessions.filter(requires_signup=True).first()
+    speaker = SpeakerFactory(
+        conference=conference, name="Fadi Barakat", organisation="Coompanion Skåne"
+    )
+    workshop.speakers.add(speaker)
+    track = TrackFactory(conference=conference, name="Samverkan över sektorsgränser")
+    phone = page_as(organiser, PHONE)
+    ids = {
+        "session": workshop.pk,
+        "speaker": speaker.pk,
+        "room": workshop.room_id,
+        "track": track.pk,
+    }
+    pages = ["organiser/lk/" + page.format(**ids) for page in PROGRAMME_PAGES]
+    assert_fit(phone, live_server.url, pages, screenshot)

@@ -165,7 +165,8 @@ class VisibleText(HTMLParser):
         lang = attrs.get("lang")
         hidden = (
             self.hidden
-            or tag in ("script", "style", "template")
+            # <code> holds literal identifiers (a spreadsheet's column names), not prose.
+            or tag in ("script", "style", "template", "code")
             or (lang is not None and not lang.startswith("sv"))
         )
         if not hidden:
