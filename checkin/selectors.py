@@ -279,3 +279,12 @@ def desk_people(conference: Conference) -> QuerySet[Registration]:
         .only("name", "organisation", "status")
         .order_by("name", "id")
     )
+
+
+def registration_entries(registration: Registration) -> list[Entry]:
+    """Where and when a person was checked in, and by whom (the scanning account and device)."""
+    return list(
+        Entry.objects.filter(registration=registration)
+        .select_related("checkpoint__session", "scan__actor")
+        .order_by("at", "id")
+    )

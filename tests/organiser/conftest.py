@@ -1,0 +1,23 @@
+"""The workspace's tests use the registration tests' set-up: a conference of three seats,
+workshops, a lunch, e-mails to the outbox and background work run at once."""
+
+import pytest
+
+from tests.factories import UserFactory
+from tests.registration.conftest import (  # noqa: F401
+    _celery_eager,
+    _outbox,
+    _send_on_commit_at_once,
+    conference,
+    lunch,
+    seats_consistent,
+    workshops,
+)
+
+
+@pytest.fixture
+def organiser(client, conference):  # noqa: F811 (the fixture imported above)
+    user = UserFactory(first_name="Olga", last_name="Organisatör")
+    conference.organisers.add(user)
+    client.force_login(user)
+    return user
