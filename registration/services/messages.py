@@ -1,5 +1,7 @@
 """Organiser messages to attendees, sent in the background."""
 
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -104,11 +106,19 @@ def organiser_message_fan_out(
     return count
 
 
+@dataclass
+class MessagePreview:
+    to: str
+    subject: str
+    body: str
+
+
 def organiser_message_preview(
     *, conference: Conference, subject: str, body: str, session: Session | None = None
-):
+) -> tuple[int, MessagePreview | None]:
     """(number of recipients, the first recipient's e-mail as it would be sent, or None).
-    Nothing is saved."""
+    Nothing is saved. The person's private links are masked: the organiser sees where they
+    go, not the secrets that would let them act as the attendee."""
     recipients = message_recipients(
         conference_id=conference.pk, session_id=session.pk if session else None
     )
@@ -123,4 +133,8 @@ def organiser_message_preview(
         to=first.email,
         payload={"subject": subject, "body": body},
     )
-    return count, emails.email_build(log)
+    email = emails.email_build(log)
+    text = email.body
+    for secret in (first.manage_token, first.calendar_token):
+        text = text.replace(secret, "…")
+    return count, MessagePreview(to=first.email, subject=email.subject, body=text)
