@@ -45,21 +45,25 @@ def _title(sessions: dict, session_id) -> str:
     return pgettext("quoted title", "“%(title)s”") % {"title": session.localized("title")}
 
 
-def _sessions_changed(who: str, details: dict, sessions: dict) -> str:
+def _sessions_changed(who: str, person: str | None, details: dict, sessions: dict) -> str:
+    """`person` is set when someone else (an organiser) changed the person's workshops."""
     parts = []
     for session_id, status in sorted((details.get("added") or {}).items()):
-        title = _title(sessions, session_id)
-        if status == "waiting":
-            parts.append(
-                _("%(who)s joined the waiting list for %(title)s.") % {"who": who, "title": title}
-            )
+        values = {"who": who, "person": person, "title": _title(sessions, session_id)}
+        if status == "waiting" and person:
+            parts.append(_("%(who)s put %(person)s on the waiting list for %(title)s.") % values)
+        elif status == "waiting":
+            parts.append(_("%(who)s joined the waiting list for %(title)s.") % values)
+        elif person:
+            parts.append(_("%(who)s signed %(person)s up for %(title)s.") % values)
         else:
-            parts.append(_("%(who)s signed up for %(title)s.") % {"who": who, "title": title})
+            parts.append(_("%(who)s signed up for %(title)s.") % values)
     for session_id in details.get("removed") or []:
-        parts.append(
-            _("%(who)s cancelled the place in %(title)s.")
-            % {"who": who, "title": _title(sessions, session_id)}
-        )
+        values = {"who": who, "person": person, "title": _title(sessions, session_id)}
+        if person:
+            parts.append(_("%(who)s cancelled the place in %(title)s for %(person)s.") % values)
+        else:
+            parts.append(_("%(who)s cancelled the place in %(title)s.") % values)
     return " ".join(parts) or _("%(who)s kept the same workshops.") % {"who": who}
 
 
@@ -69,15 +73,29 @@ def audit_sentence(
     """`sessions`: {id: Session} of the sessions the entry names (selectors.audit_sessions)."""
     who = actor_name(entry, registration)
     details = entry.details or {}
+    # Someone other than the person acted on their behalf: name the person too.
+    subject = registration or entry.registration
+    person = (
+        subject.name
+        if subject is not None and (entry.actor is not None or entry.actor_label == "organiser")
+        else None
+    )
     title = _title(sessions, details.get("session")) if details.get("session") else ""
     kind = entry.action
     if kind in ("registered", "registered_again"):
-        if kind == "registered_again":
-            sentence = _("%(who)s registered again.") % {"who": who}
+        values = {"who": who, "person": person}
+        if kind == "registered_again" and person:
+            sentence = _("%(who)s registered %(person)s again.") % values
+        elif kind == "registered_again":
+            sentence = _("%(who)s registered again.") % values
+        elif details.get("status") == "waiting" and person:
+            sentence = _("%(who)s registered %(person)s on the waiting list.") % values
         elif details.get("status") == "waiting":
-            sentence = _("%(who)s registered and joined the waiting list.") % {"who": who}
+            sentence = _("%(who)s registered and joined the waiting list.") % values
+        elif person:
+            sentence = _("%(who)s registered %(person)s.") % values
         else:
-            sentence = _("%(who)s registered.") % {"who": who}
+            sentence = _("%(who)s registered.") % values
         chosen = [
             _title(sessions, sid)
             for sid, status in sorted((details.get("sessions") or {}).items())
@@ -90,7 +108,7 @@ def audit_sentence(
         fields = ", ".join(_field_label(f) for f in details.get("fields") or [])
         return _("%(who)s changed: %(fields)s.") % {"who": who, "fields": fields}
     if kind == "sessions_changed":
-        return _sessions_changed(who, details, sessions)
+        return _sessions_changed(who, person, details, sessions)
     if kind == "cancelled":
         return _("%(who)s cancelled the registration.") % {"who": who}
     if kind == "deleted":
