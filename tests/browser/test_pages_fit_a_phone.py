@@ -162,6 +162,9 @@ def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
     pages = ["organiser/lk/" + page.format(**ids) for page in ORGANISER_PAGES]
     pages += ["door/", f"door/{entrance.pk}/scan/"]  # organisers may scan too
     assert_fit(phone, live_server.url, pages, screenshot)
+    for page in ("registrations/{pk}/", "catering/", "messages/"):
+        phone.goto(f"{live_server.url}/organiser/lk/" + page.format(**ids))
+        screenshot(phone, "organiser-sv-phone-" + page.split("/")[0])
 
     # Keyboard only: Tab to the search field, type, Enter; the list shows the one match.
     phone.goto(f"{live_server.url}/en/organiser/lk/registrations/")
