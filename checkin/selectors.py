@@ -13,14 +13,6 @@ from .models import BadgeCode, Checkpoint, DoorAssignment, Entry, Scan, Verdict,
 from .services import decide
 
 
-def is_organiser(user, conference: Conference) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return conference.organisers.filter(pk=user.pk).exists()
-
-
 def can_scan(user, conference_id: int) -> bool:
     """Superusers, the conference's organisers and door staff assigned to it may scan there."""
     if not user.is_authenticated or not user.is_active:

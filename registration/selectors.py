@@ -174,42 +174,6 @@ def conference_waiting_list(*, conference: Conference) -> QuerySet[Registration]
     ).order_by("waiting_since", "id")
 
 
-@dataclass
-class Catering:
-    meals: list  # (session, count)
-    diets: list  # (label, count)
-    diet_other: list  # free-text needs, one per person who wrote one
-    confirmed: int
-
-
-def catering_sheet(*, conference: Conference) -> Catering:
-    """Meals per day and dietary needs summed over confirmed attendees, in three queries."""
-    confirmed = Registration.objects.filter(
-        conference=conference, status=Registration.Status.CONFIRMED
-    )
-    meals = list(
-        meal_sessions(conference=conference).annotate(
-            eaters=Count(
-                "meal_registrations",
-                filter=Q(meal_registrations__status=Registration.Status.CONFIRMED),
-            )
-        )
-    )
-    counter: Counter = Counter()
-    other = []
-    for diets, diet_other in confirmed.values_list("diets", "diet_other"):
-        counter.update(diets or [])
-        if diet_other:
-            other.append(diet_other)
-    labels = dict(Diet.choices)
-    return Catering(
-        meals=[(m, m.eaters) for m in meals],
-        diets=[(labels[d], counter[d]) for d in Diet.values if counter[d]],
-        diet_other=sorted(other),
-        confirmed=confirmed.count(),
-    )
-
-
 def email_failures(*, conference: Conference) -> QuerySet[EmailLog]:
     return EmailLog.objects.filter(conference=conference, status=EmailLog.Status.FAILED)
 
