@@ -30,7 +30,6 @@ class CorrectForm(DetailsForm):
             "public_listing": registration.public_listing,
         }
         super().__init__(*args, initial=initial, **kwargs)
-        self.fields["language"].label = _("Language for e-mails")
         if "meals" in self.fields:
             self.fields["meals"].label = _("Meals")
         self.fields["public_listing"].label = _("Shown on the public participant list")

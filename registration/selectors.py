@@ -206,15 +206,12 @@ def audit_sessions(*, conference: Conference, entries) -> dict[int, Session]:
     ids = set()
     for entry in entries:
         details = entry.details or {}
-        for key in ("session",):
-            if isinstance(details.get(key), int):
-                ids.add(details[key])
-        for key in ("removed",):
-            ids.update(i for i in details.get(key) or [] if isinstance(i, int))
+        if isinstance(details.get("session"), int):
+            ids.add(details["session"])
+        ids.update(i for i in details.get("removed") or [] if isinstance(i, int))
         for key in ("added", "sessions"):
-            value = details.get(key)
-            if isinstance(value, dict):
-                ids.update(int(i) for i in value if str(i).isdigit())
+            if isinstance(details.get(key), dict):
+                ids.update(int(i) for i in details[key] if str(i).isdigit())
     if not ids:
         return {}
     return {s.pk: s for s in Session.objects.filter(conference=conference, pk__in=ids)}

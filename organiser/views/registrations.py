@@ -4,7 +4,6 @@ log and failed e-mails. The rules are in registration.services; these views only
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -87,8 +86,7 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @organiser_required
 def export_csv(request, conference):
-    with timezone.override(conference.time_zone):
-        data = exports.registrations_csv(conference=conference)
+    data = exports.registrations_csv(conference=conference)
     return _download(data, exports.CSV_TYPE, f"{conference.slug}-registrations.csv")
 
 
