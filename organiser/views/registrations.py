@@ -190,6 +190,7 @@ def registration_detail(request, conference, pk):
         _context(
             conference,
             registration=registration,
+            waiting_position=selectors.waiting_position(registration=registration),
             signups=signups,
             meals=list(registration.meals.all()),
             diet_labels=[Diet(d).label for d in registration.diets or [] if d in Diet.values],

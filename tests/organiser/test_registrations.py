@@ -280,3 +280,14 @@ def test_email_failures_page_lists_failed_sends(client, organiser, conference):
 
     assert "AnymailAPIError: 401" in html
     assert registration.email in html
+
+
+def test_person_page_shows_the_place_in_the_conference_queue(client, organiser, conference):
+    for i in range(3):
+        register(conference, email=f"a{i}@example.org")
+    register(conference, email="first@example.org")
+    second, _ = register(conference, email="second@example.org", name="Andra i kön")
+
+    response = client.get(f"/organiser/{conference.slug}/registrations/{second.pk}/")
+
+    assert '<dd id="status">På väntelistan (nummer 2 i kön)</dd>' in response.content.decode()
