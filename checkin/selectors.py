@@ -9,7 +9,7 @@ from django.utils import timezone
 from conference.models import Conference
 from registration.models import Registration, Signup
 
-from .models import BadgeCode, Checkpoint, DoorAssignment, Entry, Scan, Verdict, code_hash
+from .models import BadgeCode, BadgeJob, Checkpoint, DoorAssignment, Entry, Scan, Verdict, code_hash
 from .services import decide
 
 
@@ -226,7 +226,7 @@ def _quarter_hours(moments):
 def duplicates_for(conference: Conference) -> QuerySet[Scan]:
     return (
         Scan.objects.filter(checkpoint__conference=conference, is_duplicate=True)
-        .select_related("registration", "checkpoint__session")
+        .select_related("registration", "checkpoint__session", "actor")
         .order_by("-scanned_at")
     )
 
@@ -280,3 +280,14 @@ def registration_entries(registration: Registration) -> list[Entry]:
         .select_related("checkpoint__session", "scan__actor")
         .order_by("at", "id")
     )
+
+
+def badge_jobs(conference: Conference, limit: int = 20) -> list[BadgeJob]:
+    return list(BadgeJob.objects.filter(conference=conference).order_by("-created_at")[:limit])
+
+
+def badge_job_get(conference: Conference, pk: int, *, ready: bool = False) -> BadgeJob | None:
+    jobs = BadgeJob.objects.filter(conference=conference, pk=pk)
+    if ready:
+        jobs = jobs.filter(status=BadgeJob.Status.DONE)
+    return jobs.first()

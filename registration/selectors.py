@@ -178,6 +178,17 @@ def email_failures(*, conference: Conference) -> QuerySet[EmailLog]:
     return EmailLog.objects.filter(conference=conference, status=EmailLog.Status.FAILED)
 
 
+def registration_in(*, conference: Conference, pk: int) -> Registration | None:
+    return Registration.objects.filter(conference=conference, pk=pk).first()
+
+
+def message_sessions(*, conference: Conference) -> list[Session]:
+    """The sessions an organiser may write to the people of: those that take sign-ups."""
+    return list(
+        Session.objects.filter(conference=conference, requires_signup=True).order_by("start", "id")
+    )
+
+
 def registration_for_organiser(*, conference: Conference, pk: int) -> Registration | None:
     """One person with everything the organiser's page shows, in a fixed number of queries:
     sign-ups (waiting places and cancelled ones too), meals, e-mails and the audit trail."""

@@ -3,16 +3,17 @@ reissue) from their page. Rendering stays in checkin; these views only ask for i
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from checkin.errors import CheckinError
 from checkin.models import BadgeJob
+from checkin.selectors import badge_job_get, badge_jobs
 from checkin.services import badge_code_reissue, badge_code_revoke, badge_job_create
-from registration.models import Registration
+from registration import selectors as registration_selectors
 
 from ..access import organiser_required
 from ..forms import BadgeJobForm
@@ -34,7 +35,7 @@ def badges(request, conference):
             return redirect("organiser:badge-job", slug=conference.slug, pk=job.pk)
     else:
         form = BadgeJobForm(initial={"kind": BadgeJob.Kind.CARD})
-    jobs = BadgeJob.objects.filter(conference=conference).order_by("-created_at")[:20]
+    jobs = badge_jobs(conference)
     return render(
         request,
         "organiser/badges/list.html",
@@ -45,7 +46,9 @@ def badges(request, conference):
 
 @organiser_required
 def badge_job(request, conference, pk):
-    job = get_object_or_404(BadgeJob, conference=conference, pk=pk)
+    job = badge_job_get(conference, pk)
+    if job is None:
+        raise Http404("badge job")
     return render(
         request,
         "organiser/badges/job.html",
@@ -55,7 +58,9 @@ def badge_job(request, conference, pk):
 
 @organiser_required
 def badge_job_download(request, conference, pk):
-    job = get_object_or_404(BadgeJob, conference=conference, pk=pk, status=BadgeJob.Status.DONE)
+    job = badge_job_get(conference, pk, ready=True)
+    if job is None:
+        raise Http404("badge job")
     return FileResponse(
         job.file.open("rb"),
         content_type="application/pdf",
@@ -68,7 +73,9 @@ def badge_job_download(request, conference, pk):
 @require_POST
 def badge_code_action(request, conference, pk):
     """Revoke a registration's badge code, or reissue one (a lost badge)."""
-    registration = get_object_or_404(Registration, conference=conference, pk=pk)
+    registration = registration_selectors.registration_in(conference=conference, pk=pk)
+    if registration is None:
+        raise Http404("registration")
     back = reverse("organiser:registration", args=[conference.slug, registration.pk])
     action = request.POST.get("action")
     try:

@@ -28,7 +28,7 @@ def live(request, conference):
         counts = live_counts(conference, missing_for=selected)
         for count in counts:
             _chart(count)
-        duplicates = list(duplicates_for(conference).select_related("actor")[:50])
+        duplicates = list(duplicates_for(conference)[:50])
         return render(
             request,
             "organiser/checkin.html",

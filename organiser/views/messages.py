@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from conference.models import Session
 from registration import selectors, services
 from registration.errors import RegistrationError
 
@@ -18,17 +17,13 @@ from ..forms import MessageForm
 AREA = "messages"
 
 
-def _sessions(conference):
-    return list(
-        Session.objects.filter(conference=conference, requires_signup=True).order_by("start", "id")
-    )
-
-
 @organiser_required
 @require_http_methods(["GET", "POST"])
 def compose(request, conference):
     action = request.POST.get("action") if request.method == "POST" else None
-    form = MessageForm(request.POST or None, sessions=_sessions(conference))
+    form = MessageForm(
+        request.POST or None, sessions=selectors.message_sessions(conference=conference)
+    )
     context = {"conference": conference, "nav_active": AREA, "form": form}
     if action in ("preview", "send") and form.is_valid():
         session = form.chosen_session()
