@@ -177,3 +177,41 @@ def test_message_of_another_conference_is_404(client, organiser, conference, thr
     response = client.get(url(conference, f"{send.pk}/"))
 
     assert response.status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_with_the_same_key_at_once_send_once():
+    import threading
+
+    from django.db import connections
+
+    from tests.factories import ConferenceFactory
+
+    conference = ConferenceFactory(capacity=5)
+    register(conference, email="a@example.org")
+    register(conference, email="b@example.org")
+    mail.outbox.clear()
+    barrier = threading.Barrier(2)
+    results = []
+
+    def send():
+        try:
+            barrier.wait()
+            results.append(
+                organiser_message_send(
+                    conference=conference, subject="Hej", body="Text", key="same"
+                )[1]
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == [False, True]
+    assert MessageSend.objects.count() == 1
+    assert EmailLog.objects.filter(kind="message").count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
