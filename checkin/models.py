@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from conference.models import Conference, Session
 from registration.models import Registration
@@ -181,7 +182,7 @@ class DoorLoginLink(models.Model):
 class Verdict(models.TextChoices):
     OK = "ok", _("Welcome")
     ALREADY_CHECKED_IN = "already_checked_in", _("Already checked in")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("registration", "Cancelled")
     WAITING_LIST = "waiting_list", _("Waiting list only")
     NOT_SIGNED_UP = "not_signed_up", _("Not signed up for this session")
     UNKNOWN_CODE = "unknown_code", _("Unknown code")

@@ -2,6 +2,7 @@
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .models import Verdict
 
@@ -10,7 +11,7 @@ def verdict_title(verdict: str) -> str:
     return {
         Verdict.OK: _("Welcome"),
         Verdict.ALREADY_CHECKED_IN: _("Already checked in"),
-        Verdict.CANCELLED: _("Cancelled"),
+        Verdict.CANCELLED: pgettext("registration", "Cancelled"),
         Verdict.WAITING_LIST: _("Waiting list only"),
         Verdict.NOT_SIGNED_UP: _("Not signed up for this session"),
         Verdict.UNKNOWN_CODE: _("Not a valid badge"),

@@ -11,6 +11,7 @@ from registration.models import Registration, Signup
 
 from .models import (
     BadgeCode,
+    BadgeJob,
     Checkpoint,
     DoorAssignment,
     DoorLoginLink,
@@ -20,14 +21,6 @@ from .models import (
     code_hash,
 )
 from .services import decide
-
-
-def is_organiser(user, conference: Conference) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return conference.organisers.filter(pk=user.pk).exists()
 
 
 def can_scan(user, conference_id: int, checkpoint_id: int | None = None) -> bool:
@@ -417,3 +410,23 @@ def team_member(conference: Conference, user_id) -> TeamMember | None:
         if member.user.pk == user_id:
             return member
     return None
+
+
+def registration_entries(registration: Registration) -> list[Entry]:
+    """Where and when a person was checked in, and by whom (the scanning account and device)."""
+    return list(
+        Entry.objects.filter(registration=registration)
+        .select_related("checkpoint__session", "scan__actor")
+        .order_by("at", "id")
+    )
+
+
+def badge_jobs(conference: Conference, limit: int = 20) -> list[BadgeJob]:
+    return list(BadgeJob.objects.filter(conference=conference).order_by("-created_at")[:limit])
+
+
+def badge_job_get(conference: Conference, pk: int, *, ready: bool = False) -> BadgeJob | None:
+    jobs = BadgeJob.objects.filter(conference=conference, pk=pk)
+    if ready:
+        jobs = jobs.filter(status=BadgeJob.Status.DONE)
+    return jobs.first()

@@ -11,17 +11,4 @@ urlpatterns = [
     path("door/code/<str:secret>/", views.door_link_login, name="door-link"),
     path("door/<int:pk>/scan/", views.door_scan, name="scan"),
     path("r/<str:token>/badge.pdf", views.my_badge, name="my-badge"),
-    path("organiser/<slug:slug>/checkin/", views.live, name="live"),
-    path(
-        "organiser/<slug:slug>/registrations/<int:pk>/badge-code/",
-        views.badge_code_action,
-        name="badge-code",
-    ),
-    path("organiser/<slug:slug>/badges/", views.badges, name="badges"),
-    path("organiser/<slug:slug>/badges/<int:pk>/", views.badge_job, name="badge-job"),
-    path(
-        "organiser/<slug:slug>/badges/<int:pk>/download/",
-        views.badge_job_download,
-        name="badge-job-download",
-    ),
 ]

@@ -1,43 +1,28 @@
-from django import forms
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
 
-from conference.ids import parse_id
-from conference.models import Conference
-from conference.selectors import conferences_for_user
-from registration.models import Registration, Sector
+from registration.models import Registration
 
 from .badges import render_sheet
 from .door_session import DoorSessionEnded, door_scope, door_session_start
 from .errors import CheckinError
-from .models import BadgeJob, Verdict
+from .models import Verdict
 from .presenters import verdict_title
 from .selectors import (
     can_scan,
     checkpoint_get,
     checkpoints_for_door,
     conferences_for_door,
-    duplicates_for,
-    is_organiser,
-    live_counts,
 )
 from .services import (
     badge_code_for,
-    badge_code_reissue,
-    badge_code_revoke,
-    badge_job_create,
     checkpoints_ensure,
     door_link_use,
 )
@@ -141,35 +126,6 @@ def door_scan(request, pk):
     )
 
 
-def _organised(request, slug) -> Conference:
-    conference = get_object_or_404(Conference, slug=slug)
-    if not is_organiser(request.user, conference):
-        raise PermissionDenied
-    return conference
-
-
-@door_required
-def live(request, slug):
-    conference = _organised(request, slug)
-    checkpoints_ensure(conference=conference)
-    selected = request.GET.get("missing")
-    selected = parse_id(selected)
-    with timezone.override(conference.time_zone):
-        counts = live_counts(conference, missing_for=selected)
-        duplicates = list(duplicates_for(conference)[:50])
-        return render(
-            request,
-            "checkin/live.html",
-            {
-                "conference": conference,
-                "counts": counts,
-                "selected": selected,
-                "duplicates": duplicates,
-                "now": timezone.now(),
-            },
-        )
-
-
 # Badges ------------------------------------------------------------------------------------------
 
 
@@ -197,92 +153,3 @@ def my_badge(request, token):
         )
     pdf = render_sheet(registration.conference, [(registration, code.code)], layout="a6")
     return _pdf(pdf, f"badge-{registration.conference.slug}.pdf")
-
-
-class BadgeJobForm(forms.Form):
-    kind = forms.ChoiceField(label=_lazy("Layout"), choices=BadgeJob.Kind.choices)
-    sector = forms.ChoiceField(
-        label=_lazy("Sector"), choices=[("", _lazy("All"))] + Sector.choices, required=False
-    )
-    q = forms.CharField(
-        label=_lazy("Name or organisation contains"), required=False, max_length=100
-    )
-    since = forms.DateField(label=_lazy("Registered on or after"), required=False)
-
-    def filters(self):
-        data = self.cleaned_data
-        filters = {key: data[key] for key in ("sector", "q") if data.get(key)}
-        if data.get("since"):
-            filters["since"] = data["since"].isoformat()
-        return filters
-
-
-@door_required
-def badges(request, slug):
-    conference = _organised(request, slug)
-    if request.method == "POST":
-        form = BadgeJobForm(request.POST)
-        if form.is_valid():
-            with transaction.atomic():
-                job = badge_job_create(
-                    conference=conference,
-                    kind=form.cleaned_data["kind"],
-                    filters=form.filters(),
-                    actor=request.user,
-                )
-            return redirect("checkin:badge-job", slug=conference.slug, pk=job.pk)
-    else:
-        form = BadgeJobForm(initial={"kind": BadgeJob.Kind.CARD})
-    jobs = BadgeJob.objects.filter(conference=conference).order_by("-created_at")[:20]
-    return render(
-        request,
-        "checkin/badges_page.html",
-        {"conference": conference, "form": form, "jobs": jobs},
-    )
-
-
-@door_required
-def badge_job(request, slug, pk):
-    conference = _organised(request, slug)
-    job = get_object_or_404(BadgeJob, conference=conference, pk=pk)
-    return render(request, "checkin/badge_job.html", {"conference": conference, "job": job})
-
-
-@door_required
-def badge_job_download(request, slug, pk):
-    conference = _organised(request, slug)
-    job = get_object_or_404(BadgeJob, conference=conference, pk=pk, status=BadgeJob.Status.DONE)
-    return FileResponse(
-        job.file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"{conference.slug}-{job.kind}.pdf",
-    )
-
-
-@staff_member_required
-@require_POST
-def badge_code_action(request, slug, pk):
-    """Revoke a registration's badge code, or reissue one (a lost badge), from the organiser's
-    registration page. Only for conferences the user organises; others get 404."""
-    conference = conferences_for_user(request.user).filter(slug=slug).first()
-    if conference is None:
-        raise Http404("conference")
-    registration = get_object_or_404(Registration, conference=conference, pk=pk)
-    back = reverse("registration:organiser-detail", args=[conference.slug, registration.pk])
-    action = request.POST.get("action")
-    try:
-        if action == "revoke":
-            badge_code_revoke(registration=registration, actor=request.user)
-            messages.success(request, _("The badge code was revoked."))
-        elif action == "reissue":
-            badge_code_reissue(registration=registration, actor=request.user)
-            messages.success(
-                request, _("A new badge code was issued; the old badge no longer works.")
-            )
-        else:
-            messages.error(request, _("Pick revoke or reissue."))
-            return redirect(f"{back}#badge-code", permanent=False)
-    except CheckinError as error:
-        messages.error(request, error.message)
-    return redirect(f"{back}#badge-code")

@@ -132,9 +132,9 @@ class ConferenceAdmin(admin.ModelAdmin):
         # The other apps' pages, named by URL so that this app imports neither of them.
         links = [
             ("conference:organiser-grid", _("Timetable")),
-            ("registration:organiser-overview", _("Registrations")),
-            ("checkin:live", _("Check-in")),
-            ("checkin:badges", _("Badges")),
+            ("organiser:registrations", _("Registrations")),
+            ("organiser:checkin", _("Check-in")),
+            ("organiser:badges", _("Badges")),
         ]
         return format_html_join(
             " · ",

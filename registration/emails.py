@@ -47,7 +47,9 @@ RESEND_AFTER = timedelta(minutes=10)
 RESEND_MAX = 1000
 
 
-def email_queue(*, registration: Registration, kind: str, session=None, payload=None) -> EmailLog:
+def email_queue(
+    *, registration: Registration, kind: str, session=None, payload=None, message_send=None
+) -> EmailLog:
     """Record the e-mail now; hand it to the task queue once the transaction commits."""
     payload = dict(payload or {})
     if session is not None:
@@ -58,6 +60,7 @@ def email_queue(*, registration: Registration, kind: str, session=None, payload=
         kind=kind,
         to=registration.email,
         payload=payload,
+        message_send=message_send,
     )
     transaction.on_commit(partial(email_dispatch, log.pk))
     return log

@@ -34,7 +34,7 @@ class DetailsForm(forms.Form):
     )
     language = forms.ChoiceField(
         label=_("Language for e-mails"),
-        choices=[("sv", "Svenska"), ("en", "English")],
+        choices=[("sv", _("Swedish")), ("en", _("English"))],
         widget=forms.RadioSelect,
     )
     meals = forms.TypedMultipleChoiceField(

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from conference.models import Conference, Session
 
@@ -36,7 +37,8 @@ class SeatStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     WAITING = "waiting", _("On the waiting list")
     OFFERED = "offered", _("Offered a seat")
-    CANCELLED = "cancelled", _("Cancelled")
+    # "Avbokad" in Swedish: the person cancelled (a session the organiser cancels is "Inställd").
+    CANCELLED = "cancelled", pgettext_lazy("registration", "Cancelled")
 
 
 # The statuses that hold a seat (counted by the seat counters), for registrations and sign-ups.
@@ -220,6 +222,37 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
 
+class MessageSend(models.Model):
+    """One organiser message as sent: to whom (everyone confirmed, or one session's), what, by
+    whom. Its e-mails are the EmailLog rows that point here. The form's `key` makes sending
+    idempotent: the same form submitted twice sends once."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    key = models.CharField(max_length=64)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "key"], name="messagesend_key_once"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
 class EmailLog(models.Model):
     """One e-mail to one person: queued, then sent or failed. Organisers see the failures."""
 
@@ -252,6 +285,9 @@ class EmailLog(models.Model):
         related_name="email_logs",
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    message_send = models.ForeignKey(
+        MessageSend, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
+    )
     to = models.EmailField(_("to"), blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     payload = models.JSONField(default=dict, blank=True)

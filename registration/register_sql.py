@@ -1,6 +1,6 @@
 """Registering in one statement on PostgreSQL: the hot path of a registration rush.
 
-`samla_registration_create` (migrations 0004 and 0008) checks the window, the sign-up sessions
+`samla_registration_create` (migrations 0004 and 0010) checks the window, the sign-up sessions
 and meals, inserts the registration, its meals and workshop places, the audit entry and the
 e-mail row, and takes the seats with the same conditional UPDATEs as registration.seats, all in
 one round trip, as one transaction when the caller has none open. It covers the common case

@@ -3,12 +3,12 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from conference.models import Conference, Session
 
-from .models import HOLDING, Diet, EmailLog, Registration, Signup
+from .models import HOLDING, AuditEntry, Diet, EmailLog, MessageSend, Registration, Signup
 
 
 def registration_get_by_token(*, token: str) -> Registration:
@@ -174,42 +174,6 @@ def conference_waiting_list(*, conference: Conference) -> QuerySet[Registration]
     ).order_by("waiting_since", "id")
 
 
-@dataclass
-class Catering:
-    meals: list  # (session, count)
-    diets: list  # (label, count)
-    diet_other: list  # free-text needs, one per person who wrote one
-    confirmed: int
-
-
-def catering_sheet(*, conference: Conference) -> Catering:
-    """Meals per day and dietary needs summed over confirmed attendees, in three queries."""
-    confirmed = Registration.objects.filter(
-        conference=conference, status=Registration.Status.CONFIRMED
-    )
-    meals = list(
-        meal_sessions(conference=conference).annotate(
-            eaters=Count(
-                "meal_registrations",
-                filter=Q(meal_registrations__status=Registration.Status.CONFIRMED),
-            )
-        )
-    )
-    counter: Counter = Counter()
-    other = []
-    for diets, diet_other in confirmed.values_list("diets", "diet_other"):
-        counter.update(diets or [])
-        if diet_other:
-            other.append(diet_other)
-    labels = dict(Diet.choices)
-    return Catering(
-        meals=[(m, m.eaters) for m in meals],
-        diets=[(labels[d], counter[d]) for d in Diet.values if counter[d]],
-        diet_other=sorted(other),
-        confirmed=confirmed.count(),
-    )
-
-
 def email_failures(*, conference: Conference) -> QuerySet[EmailLog]:
     return EmailLog.objects.filter(conference=conference, status=EmailLog.Status.FAILED)
 
@@ -236,3 +200,144 @@ def session_change_audience(*, session: Session) -> ChangeAudience:
         ),
     )
     return ChangeAudience(holders=counts["holders"], everyone=counts["everyone"])
+
+
+def registration_in(*, conference: Conference, pk: int) -> Registration | None:
+    return Registration.objects.filter(conference=conference, pk=pk).first()
+
+
+def message_sessions(*, conference: Conference) -> list[Session]:
+    """The sessions an organiser may write to the people of: those that take sign-ups."""
+    return list(
+        Session.objects.filter(conference=conference, requires_signup=True).order_by("start", "id")
+    )
+
+
+def registration_for_organiser(*, conference: Conference, pk: int) -> Registration | None:
+    """One person with everything the organiser's page shows, in a fixed number of queries:
+    sign-ups (waiting places and cancelled ones too), meals, e-mails and the audit trail."""
+    return (
+        Registration.objects.filter(conference=conference, pk=pk)
+        .prefetch_related(
+            Prefetch(
+                "signups",
+                queryset=Signup.objects.select_related("session__room").order_by(
+                    "session__start", "id"
+                ),
+            ),
+            Prefetch("meals", queryset=Session.objects.order_by("start", "id")),
+            Prefetch("email_logs", queryset=EmailLog.objects.order_by("-created_at", "-id")),
+            Prefetch(
+                "audit_entries",
+                queryset=AuditEntry.objects.select_related("actor").order_by("-at", "-id"),
+            ),
+        )
+        .first()
+    )
+
+
+def audit_sessions(*, conference: Conference, entries) -> dict[int, Session]:
+    """The sessions named in audit entries' details, in one query, for the presenter."""
+    ids = set()
+    for entry in entries:
+        details = entry.details or {}
+        if isinstance(details.get("session"), int):
+            ids.add(details["session"])
+        ids.update(i for i in details.get("removed") or [] if isinstance(i, int))
+        for key in ("added", "sessions"):
+            if isinstance(details.get(key), dict):
+                ids.update(int(i) for i in details[key] if str(i).isdigit())
+    if not ids:
+        return {}
+    return {s.pk: s for s in Session.objects.filter(conference=conference, pk__in=ids)}
+
+
+def conference_audit(*, conference: Conference, limit: int = 500) -> list[AuditEntry]:
+    return list(
+        AuditEntry.objects.filter(conference=conference)
+        .select_related("registration", "actor")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+@dataclass
+class MealCount:
+    meal: Session
+    people: int
+    diets: list  # (label, count), only the needs someone has
+    other: list  # free-text needs
+
+
+def catering_per_meal(*, conference: Conference) -> list[MealCount]:
+    """For each meal (each lunch and dinner on its own): the confirmed people who take it and
+    their dietary needs. Two queries, whatever the number of meals and people."""
+    meals = list(meal_sessions(conference=conference))
+    through = Registration.meals.through
+    rows = through.objects.filter(
+        session__conference=conference,
+        session__kind=Session.Kind.MEAL,
+        registration__status=Registration.Status.CONFIRMED,
+    ).values_list("session_id", "registration__diets", "registration__diet_other")
+    people: Counter = Counter()
+    diets: dict[int, Counter] = {}
+    other: dict[int, list] = {}
+    for session_id, person_diets, diet_other in rows:
+        people[session_id] += 1
+        diets.setdefault(session_id, Counter()).update(person_diets or [])
+        if diet_other:
+            other.setdefault(session_id, []).append(diet_other)
+    labels = dict(Diet.choices)
+    return [
+        MealCount(
+            meal=meal,
+            people=people[meal.pk],
+            diets=[
+                (labels[d], diets[meal.pk][d])
+                for d in Diet.values
+                if meal.pk in diets and diets[meal.pk][d]
+            ],
+            other=sorted(other.get(meal.pk, [])),
+        )
+        for meal in meals
+    ]
+
+
+def message_recipients(*, conference_id: int, session_id: int | None) -> QuerySet[Registration]:
+    """Who an organiser message goes to: confirmed attendees, or those confirmed in a session."""
+    registrations = Registration.objects.filter(
+        conference_id=conference_id, status=Registration.Status.CONFIRMED
+    )
+    if session_id is not None:
+        registrations = registrations.filter(
+            signups__session_id=session_id, signups__status=Signup.Status.CONFIRMED
+        )
+    return registrations.order_by("id")
+
+
+def message_history(*, conference: Conference) -> list[MessageSend]:
+    """Messages sent, newest first, each with its e-mails' counts by status (one query each)."""
+    sends = list(
+        MessageSend.objects.filter(conference=conference)
+        .select_related("session", "actor")
+        .annotate(
+            recipients=Count("emails"),
+            sent=Count("emails", filter=Q(emails__status=EmailLog.Status.SENT)),
+            failed=Count("emails", filter=Q(emails__status=EmailLog.Status.FAILED)),
+        )
+        .order_by("-created_at", "-id")
+    )
+    return sends
+
+
+def message_send_get(*, conference: Conference, pk: int) -> MessageSend | None:
+    return (
+        MessageSend.objects.filter(conference=conference, pk=pk)
+        .select_related("session", "actor")
+        .prefetch_related(
+            Prefetch(
+                "emails",
+                queryset=EmailLog.objects.select_related("registration").order_by("to", "id"),
+            )
+        )
+        .first()
+    )

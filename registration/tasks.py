@@ -76,11 +76,21 @@ def _publish_emails_of_the_task(**kwargs):
 
 
 @shared_task
-def send_message(conference_id: int, session_id: int | None, subject: str, body: str) -> int:
+def send_message(
+    conference_id: int,
+    session_id: int | None,
+    subject: str,
+    body: str,
+    message_send_id: int | None = None,
+) -> int:
     from .services import organiser_message_fan_out
 
     return organiser_message_fan_out(
-        conference_id=conference_id, session_id=session_id, subject=subject, body=body
+        conference_id=conference_id,
+        session_id=session_id,
+        subject=subject,
+        body=body,
+        message_send_id=message_send_id,
     )
 
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('conference', '0005_site_profile'),
-        ('registration', '0008_registration_create_privacy_version'),
+        ('registration', '0010_registration_create_privacy_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,6 +17,7 @@ The package: `checks` (input and the window), `waiting` (locks, audit, waiting l
 from .changes import (
     offer_accept,
     registration_cancel,
+    registration_correct,
     registration_delete,
     registration_expire_offers,
     registration_export,
@@ -37,6 +38,7 @@ from .checks import (
 )
 from .messages import (
     organiser_message_fan_out,
+    organiser_message_preview,
     organiser_message_send,
 )
 from .registering import (
@@ -53,6 +55,7 @@ from .waiting import (
 __all__ = [
     "offer_accept",
     "registration_cancel",
+    "registration_correct",
     "registration_delete",
     "registration_expire_offers",
     "registration_export",
@@ -69,6 +72,7 @@ __all__ = [
     "registration_deadline",
     "registration_window_state",
     "organiser_message_fan_out",
+    "organiser_message_preview",
     "organiser_message_send",
     "registration_arguments",
     "registration_create",

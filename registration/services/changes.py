@@ -17,6 +17,7 @@ from .checks import (
     _resolve_meals,
     _resolve_sessions,
     clean_details,
+    clean_email,
 )
 from .waiting import (
     _actor_label,
@@ -53,6 +54,54 @@ def registration_update(
         if changed:
             audit(registration=registration, action="details_changed", actor=actor, fields=changed)
     return registration
+
+
+def registration_correct(
+    *, registration: Registration, actor, email=None, meal_ids=None, **fields
+) -> list[str]:
+    """An organiser corrects a person's details (the address too, and also on a cancelled
+    registration), with the same checks as the registration form. All or nothing; returns the
+    names of the fields that changed, which the audit entry records (not the values: the trail
+    outlives the person's data)."""
+    cleaned = clean_details(fields, partial=True)
+    if email is not None:
+        cleaned["email"] = clean_email(email)
+    with transaction.atomic():
+        _lock_conference(registration.conference_id)
+        registration.refresh_from_db()
+        if (
+            "email" in cleaned
+            and cleaned["email"].lower() != registration.email.lower()
+            and Registration.objects.filter(
+                conference_id=registration.conference_id, email__iexact=cleaned["email"]
+            )
+            .exclude(pk=registration.pk)
+            .exists()
+        ):
+            raise RegistrationError(
+                "already_registered",
+                _("Someone else is registered with this e-mail address."),
+                "email",
+            )
+        changed = [f for f, v in cleaned.items() if getattr(registration, f) != v]
+        for field in changed:
+            setattr(registration, field, cleaned[field])
+        if changed:
+            registration.save(update_fields=[*changed, "updated_at"])
+        if meal_ids is not None:
+            meals = _resolve_meals(registration.conference, meal_ids)
+            if {m.pk for m in meals} != set(registration.meals.values_list("pk", flat=True)):
+                registration.meals.set(meals)
+                changed.append("meals")
+        if changed:
+            audit(
+                registration=registration,
+                action="details_corrected",
+                actor=actor,
+                actor_label="organiser",
+                fields=changed,
+            )
+    return changed
 
 
 def signups_change(

@@ -7,10 +7,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
-from checkin.models import Checkpoint
+from checkin.models import BadgeJob, Checkpoint
 from checkin.services import checkpoints_ensure, door_link_create, team_invite
 from conference.models import Session
 from registration.models import Registration, Signup
+from registration.services import organiser_message_send
 from tests.browser.conftest import PHONE
 from tests.factories import (
     ConferenceFactory,
@@ -28,15 +29,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ORGANISER_PAGES = [
     "registrations/",
-    "registrations/list/",
-    "registrations/catering/",
+    "registrations/waiting/",
     "registrations/add/",
     "registrations/{pk}/",
-    "registrations/message/",
     "registrations/audit/",
     "registrations/emails/",
-    "checkin/",
+    "catering/",
     "badges/",
+    "badges/{job}/",
+    "checkin/",
+    "messages/",
+    "messages/{send}/",
     "grid/",
     "team/",
 ]
@@ -176,7 +179,12 @@ def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
 
     checkpoints_ensure(conference=conference)
     entrance = Checkpoint.objects.filter(conference=conference, kind="entrance").first()
-    pages = ["organiser/lk/" + page.format(pk=people[0].pk) for page in ORGANISER_PAGES]
+    job = BadgeJob.objects.create(conference=conference, kind="card")
+    send, _ = organiser_message_send(
+        conference=conference, subject="Välkomna till Malmö", body="Hej!\n\nVi ses.", key="k"
+    )
+    ids = {"pk": people[0].pk, "job": job.pk, "send": send.pk}
+    pages = ["organiser/lk/" + page.format(**ids) for page in ORGANISER_PAGES]
     pages += ["door/", f"door/{entrance.pk}/scan/"]  # organisers may scan too
     pages += WORKSPACE_CORE_PAGES
     volunteer = team_invite(  # invited, so that the member page offers to invite again
@@ -195,16 +203,19 @@ def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
         f"organiser/lk/team/{volunteer.pk}/codes/{link.pk}/",
     ]
     assert_fit(phone, live_server.url, pages, screenshot)
+    for page in ("registrations/{pk}/", "catering/", "messages/"):
+        phone.goto(f"{live_server.url}/organiser/lk/" + page.format(**ids))
+        screenshot(phone, "organiser-sv-phone-" + page.split("/")[0])
 
     # Keyboard only: Tab to the search field, type, Enter; the list shows the one match.
-    phone.goto(f"{live_server.url}/en/organiser/lk/registrations/list/")
+    phone.goto(f"{live_server.url}/en/organiser/lk/registrations/")
     for _ in range(40):
         phone.keyboard.press("Tab")
         if phone.evaluate("document.activeElement.id") == "q":
             break
     phone.keyboard.type("dotter 5")
     phone.keyboard.press("Enter")
-    phone.wait_for_url("**/registrations/list/?q=dotter+5*")
+    phone.wait_for_url("**/registrations/?q=dotter+5*")
     screenshot(phone, "organiser-list-en-phone")
     rows = phone.locator("#registrations tbody tr")
     assert rows.count() == 1

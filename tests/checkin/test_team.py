@@ -308,7 +308,7 @@ def test_live_check_in_names_the_volunteer_who_scanned_not_the_device(
         )
     client.force_login(organiser)
 
-    response = client.get(reverse("checkin:live", args=[conference.slug]))
+    response = client.get(reverse("organiser:checkin", args=[conference.slug]))
 
     html = response.content.decode()
     assert "<td>Vera Volontär</td>" in html

@@ -103,9 +103,9 @@ def test_live_counts_for_organiser(client, organiser, entrance, attendee, badge,
     assert "checkin/live.js" in text
 
 
-def test_live_counts_door_staff_403(client, door_user, conference):
+def test_live_counts_door_staff_404(client, door_user, conference):
     client.force_login(door_user)
 
     response = client.get(f"/organiser/{conference.slug}/checkin/")
 
-    assert response.status_code == 403
+    assert response.status_code == 404

@@ -1,8 +1,21 @@
+"""The workspace's tests use the registration tests' set-up: a conference of three seats,
+workshops, a lunch, e-mails to the outbox and background work run at once. The programme
+editor's tests (programme/) bring their own."""
+
 import pytest
 from django.conf import settings
 from django.utils import translation
 
-from tests.factories import ConferenceFactory, UserFactory
+from tests.factories import UserFactory
+from tests.registration.conftest import (  # noqa: F401
+    _celery_eager,
+    _outbox,
+    _send_on_commit_at_once,
+    conference,
+    lunch,
+    seats_consistent,
+    workshops,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -15,18 +28,8 @@ def _default_language():
 
 
 @pytest.fixture
-def organiser():
-    return UserFactory(is_staff=False)
-
-
-@pytest.fixture
-def conference(organiser):
-    conference = ConferenceFactory(slug="lk", name="Lärkonferens", name_en="Learning conference")
-    conference.organisers.add(organiser)
-    return conference
-
-
-@pytest.fixture
-def organiser_client(client, organiser, conference):
-    client.force_login(organiser)
-    return client
+def organiser(client, conference):  # noqa: F811 (the fixture imported above)
+    user = UserFactory(first_name="Olga", last_name="Organisatör")
+    conference.organisers.add(user)
+    client.force_login(user)
+    return user

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, reverse
 from django.urls.converters import IntConverter
 from django.utils import timezone, translation
@@ -32,7 +33,7 @@ from checkin.models import BadgeJob, Checkpoint, DoorAssignment
 from checkin.services import checkpoints_ensure, door_link_create
 from checkin.services.badge_codes import badge_code_for
 from conference.models import Session
-from registration.models import EmailLog, Registration, Signup
+from registration.models import EmailLog, MessageSend, Registration, Signup
 from tests.factories import (
     ConferenceFactory,
     RegistrationFactory,
@@ -264,11 +265,19 @@ def everything():
     badge = badge_code_for(confirmed, actor=organiser)
     door_link, _secret = door_link_create(conference=conference, user=volunteer, actor=organiser)
     job = BadgeJob.objects.create(
-        conference=conference, requested_by=organiser, kind=BadgeJob.Kind.CARD, count=1
+        conference=conference,
+        requested_by=organiser,
+        kind=BadgeJob.Kind.CARD,
+        count=1,
+        status=BadgeJob.Status.DONE,
+    )
+    job.file.save("namnbrickor.pdf", ContentFile(b"%PDF-1.4"))
+    send = MessageSend.objects.create(
+        conference=conference, key="k1", subject="Välkomna", body="Hej!", actor=organiser
     )
     objects = [
         confirmed, waiting, cancelled, workshop, lunch, room, track, speaker, email, assignment,
-        job, badge, volunteer, door_link, *Checkpoint.objects.filter(conference=conference),
+        job, badge, volunteer, door_link, send, *Checkpoint.objects.filter(conference=conference),
     ]  # fmt: skip
     return conference, organiser, objects
 

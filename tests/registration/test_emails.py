@@ -150,7 +150,11 @@ def test_organiser_message_reaches_confirmed_of_one_session_only(conference, wor
     mail.outbox.clear()
 
     organiser_message_send(
-        conference=conference, session=first, subject="Rum ändrat", body="Vi ses i sal 3."
+        conference=conference,
+        session=first,
+        subject="Rum ändrat",
+        body="Vi ses i sal 3.",
+        key="k1",
     )
 
     assert [(m.to, m.subject) for m in mail.outbox] == [(["a@example.org"], "Rum ändrat")]

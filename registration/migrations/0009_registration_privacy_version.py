@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registration', '0006_emaillog_kind_programme_change'),
+        ('registration', '0008_message_send_backfill'),
     ]
 
     operations = [

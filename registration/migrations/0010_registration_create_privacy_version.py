@@ -41,7 +41,7 @@ def run(*statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registration", "0007_registration_privacy_version")]
+    dependencies = [("registration", "0009_registration_privacy_version")]
 
     operations = [
         migrations.RunPython(run(DROP_OLD, FUNCTION), run(DROP_NEW, _0004.FUNCTION)),
