@@ -22,6 +22,17 @@ class Sector(models.TextChoices):
     OTHER = "other", _("Individual or other")
 
 
+class QuestionKind(models.TextChoices):
+    """The kinds of question an organiser may ask: on the registration form, and in the
+    evaluation afterwards."""
+
+    SINGLE = "single", _("One choice")
+    MULTIPLE = "multiple", _("Several choices")
+    TEXT = "text", _("Short text")
+    NUMBER = "number", _("Number")
+    YES_NO = "yes_no", _("Yes or no")
+
+
 class Diet(models.TextChoices):
     VEGETARIAN = "vegetarian", _("Vegetarian")
     VEGAN = "vegan", _("Vegan")
