@@ -164,7 +164,9 @@ def my_badge(request, token):
             {"message": error.message, "conference": registration.conference},
             status=409,
         )
-    pdf = render_sheet(registration.conference, [(registration, code.code)], layout="a6")
+    pdf = render_sheet(
+        registration.conference, [(registration, code.code, code.short_code)], layout="a6"
+    )
     return _pdf(pdf, f"badge-{registration.conference.slug}.pdf")
 
 
