@@ -105,9 +105,15 @@
     box.dataset.problem = full ? "full" : "refused";
   }
 
-  function keep(promise) {
-    // Writes run in the background; a refusal is shown, never swallowed.
-    return Promise.resolve(promise).catch(storageFailed);
+  function keep(write) {
+    // Writes run in the background; a refusal (thrown at once or later) is shown, never
+    // swallowed, and never stops the door from working.
+    try {
+      return Promise.resolve(write()).catch(storageFailed);
+    } catch (error) {
+      storageFailed(error);
+      return Promise.resolve();
+    }
   }
 
   function localJSON(key) {
@@ -187,7 +193,7 @@
   function markSeen(personId, at) {
     if (!personId || seen[personId]) return;
     seen[personId] = at;
-    keep(idb.set(SEEN_KEY, seen, kv));
+    keep(function () { return idb.set(SEEN_KEY, seen, kv); });
   }
 
   function isOnline() { return navigator.onLine !== false; }
@@ -240,7 +246,7 @@
       }
       indexList();
       // One put: the stored list is the old one or the new one, never half of each.
-      return keep(idb.set(LIST_KEY, list, kv));
+      return keep(function () { return idb.set(LIST_KEY, list, kv); });
     }, function () { /* keep the stored list */ });
   }
 
@@ -250,7 +256,7 @@
       if (r.status !== 200 || !r.data.changed_at) return;
       if (changedAt && new Date(r.data.changed_at) <= new Date(changedAt)) return showList();
       changedAt = r.data.changed_at;
-      keep(idb.set(CHANGED_KEY, changedAt, kv));
+      keep(function () { return idb.set(CHANGED_KEY, changedAt, kv); });
       showList();
       return refreshList();
     }, function () {});
@@ -276,7 +282,7 @@
       var ids = Object.keys(done);
       queue = queue.filter(function (item) { return !done[item.scan_id]; });
       showQueue();
-      return keep(idb.delMany(ids, queueStore)).then(refreshList);
+      return keep(function () { return idb.delMany(ids, queueStore); }).then(refreshList);
     }, function () { /* still offline: try again later */ }).then(function () {
       syncing = false;
     });
@@ -336,7 +342,7 @@
     queue.push(item);
     everQueued = true;
     showQueue();
-    keep(idb.set(item.scan_id, item, queueStore));
+    keep(function () { return idb.set(item.scan_id, item, queueStore); });
   }
 
   function submit(item, person) {
@@ -552,7 +558,7 @@
   });
 
   function loadState() {
-    return migrateLocalStorage().catch(storageFailed).then(function () {
+    return keep(migrateLocalStorage).then(function () {
       return Promise.all([
         idb.get(LIST_KEY, kv), idb.get(SEEN_KEY, kv), idb.get("device", kv), idb.get(CHANGED_KEY, kv),
         idb.values(queueStore),
@@ -566,7 +572,7 @@
       queue.sort(function (a, b) { return a.scanned_at < b.scanned_at ? -1 : 1; });
       everQueued = queue.length > 0;
     }, storageFailed).then(function () {
-      if (!device) { device = uuid4(); keep(idb.set("device", device, kv)); }
+      if (!device) { device = uuid4(); keep(function () { return idb.set("device", device, kv); }); }
     });
   }
 

@@ -45,9 +45,29 @@ self.addEventListener("activate", function (event) {
       return Promise.all(names.filter(function (name) {
         return name.indexOf(STATIC_PREFIX) === 0 && name !== STATIC;
       }).map(function (name) { return caches.delete(name); }));
-    }).then(function () { return self.clients.claim(); })
+    }).then(function () { return self.clients.claim(); }).then(keepOpenPages)
   );
 });
+
+function keepOpenPages() {
+  // The page that registered this worker loaded before it existed: keep a copy of it, and of
+  // the door list (the app's start), so that the very first visit already works offline.
+  return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+    var urls = windows.map(function (client) { return client.url.split("#")[0]; })
+      .filter(function (url) { return url.indexOf(SCOPE) === 0; });
+    if (urls.indexOf(START) < 0) urls.push(START);
+    return caches.open(PAGES).then(function (pages) {
+      return Promise.all(urls.map(function (url) {
+        return pages.match(url).then(function (hit) {
+          if (hit) return null;
+          return fetch(url, { credentials: "same-origin" }).then(function (response) {
+            if (response.ok && !response.redirected) return pages.put(url, response);
+          }, function () {});
+        });
+      }));
+    });
+  });
+}
 
 function page(request) {
   return fetch(request).then(function (response) {
