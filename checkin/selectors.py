@@ -106,10 +106,14 @@ def door_list(checkpoint: Checkpoint) -> list[dict]:
 
 
 def registrations_changed_at(conference_id: int):
-    """The latest change a door list depends on: a registration saved (status, name), a badge
-    code issued or revoked. None for a conference without any. Two queries."""
+    """The latest change a door list depends on: a registration or a workshop sign-up saved
+    (status, name), a badge code issued or revoked. None for a conference without any. Three
+    queries."""
     moments = [
         *Registration.objects.filter(conference_id=conference_id)
+        .aggregate(at=Max("updated_at"))
+        .values(),
+        *Signup.objects.filter(registration__conference_id=conference_id)
         .aggregate(at=Max("updated_at"))
         .values(),
         *BadgeCode.objects.filter(registration__conference_id=conference_id)

@@ -256,3 +256,33 @@ def test_storage_refused_shows_warning_and_scanner_still_works_online(page_as, d
     assert (role, problem) == ("alert", "refused")
     assert "Karin Ödegaard" in verdict
     assert Entry.objects.filter(registration=door["karin"]).count() == 1
+
+
+def test_door_pages_fit_a_phone_and_pass_axe_with_results_and_warnings(
+    page_as, live_server, door, screenshot
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.test_pages_fit_a_phone import AXE_OPTIONS, assert_fit
+
+    volunteer = door["entrance"].conference.door_assignments.get().user
+    phone = page_as(volunteer, PHONE)
+    assert_fit(phone, live_server.url, ["door/", f"door/{door['entrance'].pk}/scan/"], screenshot)
+
+    phone.goto(door["scanner"])
+    _ready(phone)
+    phone.fill("#search", "ek")
+    phone.locator("#search-results li").first.wait_for()
+    phone.evaluate(
+        """() => {
+            document.getElementById("list-age").hidden = false;
+            document.getElementById("list-age").textContent = "x";
+            document.getElementById("update").hidden = false;
+        }"""
+    )
+    screenshot(phone, "door-scanner-results-warnings")
+    violations = Axe().run(phone, options=AXE_OPTIONS).response["violations"]
+    width = phone.evaluate("document.documentElement.scrollWidth")
+
+    assert [v["id"] for v in violations] == []
+    assert width <= PHONE["width"]

@@ -14,6 +14,7 @@ from checkin.names import folds, matches
 from checkin.selectors import door_search
 from checkin.services import badge_code_for, scan_submit, scans_sync
 from registration.models import Registration
+from registration.services import registration_cancel
 from tests.checkin.conftest import set_status
 from tests.factories import ConferenceFactory, RegistrationFactory, UserFactory
 
@@ -158,3 +159,40 @@ def _client(user):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_api_search_query_count_does_not_grow(entrance, door_user, size):
+    client = _client(door_user)
+    url = f"/api/checkin/checkpoints/{entrance.pk}/search/"
+    RegistrationFactory.create_batch(size, conference=entrance.conference, name="Karin Ek")
+    client.get(url, {"q": "warm"})  # the token and the right to scan are then cached
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"q": "karin"})
+
+    assert len(response.json()["results"]) == size
+    assert len(queries) == 2
+
+
+def test_api_status_changed_at_moves_with_registrations_and_badges(entrance, door_user, attendee):
+    client = _client(door_user)
+    url = f"/api/checkin/checkpoints/{entrance.pk}/status/"
+    before = client.get(url).json()["changed_at"]
+    list_made = client.get(f"/api/checkin/checkpoints/{entrance.pk}/list/").json()["changed_at"]
+
+    badge_code_for(attendee)
+    after_badge = client.get(url).json()["changed_at"]
+    registration_cancel(registration=attendee, notify=False)
+    after_cancel = client.get(url).json()["changed_at"]
+
+    assert before == list_made
+    assert before < after_badge < after_cancel
+
+
+def test_api_status_other_conference_403(entrance):
+    stranger = UserFactory(username="stranger", is_staff=False)
+
+    response = _client(stranger).get(f"/api/checkin/checkpoints/{entrance.pk}/status/")
+
+    assert (response.status_code, response.json()["code"]) == (403, "not_door_staff")
