@@ -103,6 +103,10 @@ class BadgeCode(models.Model):
     def is_active(self):
         return self.revoked_at is None
 
+    @property
+    def short_code_display(self):
+        return short_code_display(self.short_code)
+
 
 class Checkpoint(models.Model):
     """A door: the conference entrance on one day, or a session's room door."""

@@ -17,7 +17,7 @@ from django.db import transaction
 
 VERSION_KEY = "checkin:rights:version"
 # Entries also expire, for changes made outside Django (raw SQL, restores).
-TIMEOUT = 60
+TIMEOUT = 30
 MISSING = object()
 
 
