@@ -2,9 +2,10 @@
 
 A door scans a badge every second or two; looking up its token, checkpoint and right to scan for
 every scan would double the queries, so the answers are cached. They live in Django's cache
-(`CACHE_URL`: Redis in production, shared by every worker and node) under keys that carry a
-version number. Revoking anything (a token, a volunteer, a door assignment, an organiser) bumps
-the version, so the next request on any worker misses the cache and reads the database.
+(`CACHE_URL`: Redis in production, shared by every worker and node), each stored with the version
+number current when it was read. Revoking anything (a token, a volunteer, a door assignment, an
+organiser) bumps the version, so the next request on any worker finds its entry outdated and
+reads the database.
 
 The version is bumped at once and again after commit: a request that read the old rows between
 the change and the commit may have cached them under the first new version.
@@ -18,7 +19,6 @@ from django.db import transaction
 VERSION_KEY = "checkin:rights:version"
 # Entries also expire, for changes made outside Django (raw SQL, restores).
 TIMEOUT = 30
-MISSING = object()
 
 
 def version() -> int:
@@ -44,12 +44,20 @@ def rights_changed() -> None:
 
 
 def cached(kind: str, key, load):
-    """`load()`'s value for `key`, from the shared cache while no right has changed."""
-    full_key = f"checkin:rights:{version()}:{kind}:{key}"
-    value = cache.get(full_key, MISSING)
-    if value is MISSING:
-        value = load()
-        cache.set(full_key, value, TIMEOUT)
+    """`load()`'s value for `key`, from the shared cache while no right has changed.
+
+    One round trip to the cache: the entry and the current version are fetched together, and an
+    entry stored under an older version is loaded again."""
+    full_key = f"checkin:rights:{kind}:{key}"
+    found = cache.get_many([VERSION_KEY, full_key])
+    current = found.get(VERSION_KEY)
+    if current is None:
+        current = version()
+    entry = found.get(full_key)
+    if entry is not None and entry[0] == current:
+        return entry[1]
+    value = load()
+    cache.set(full_key, (current, value), TIMEOUT)
     return value
 
 
