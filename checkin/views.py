@@ -123,6 +123,7 @@ def _scanner_strings():
             "offline": _("Offline: deciding on this phone"),
             "queued": _("%(n)s scans waiting to sync"),
             "synced": _("All scans synced"),
+            "no_queue": _("No scans waiting to sync"),
             "offline_note": _("Offline: saved on this phone, will sync"),
             "checked_in_at": _("Checked in at %(time)s"),
             "camera_off": _("Camera not available. Use a scanner or search by name."),

@@ -208,7 +208,7 @@
   function showQueue() {
     queueInfo.dataset.count = String(queue.length);
     if (queue.length) queueInfo.textContent = fmt(S.queued, { n: queue.length });
-    else queueInfo.textContent = everQueued ? S.synced : "";
+    else queueInfo.textContent = everQueued ? S.synced : S.no_queue;
   }
 
   // Talking to the server -----------------------------------------------------------------------
@@ -597,5 +597,6 @@
     sha256: sha256,
     queue: function () { return queue.slice(); },
     storageProblem: function () { return storageProblem; },
+    checkStatus: checkStatus,
   };
 })();

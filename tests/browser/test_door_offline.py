@@ -286,3 +286,28 @@ def test_door_pages_fit_a_phone_and_pass_axe_with_results_and_warnings(
 
     assert [v["id"] for v in violations] == []
     assert width <= PHONE["width"]
+
+
+def test_list_older_than_last_registration_change_warns(page_as, door):
+    from registration.services import registration_cancel
+
+    volunteer = door["entrance"].conference.door_assignments.get().user
+    page = page_as(volunteer, PHONE, locale="sv-SE")
+    page.goto(door["scanner"])
+    _ready(page)
+    fresh = page.locator("#list-age").is_hidden()
+    queue_text = page.locator("#queue").inner_text()
+    # The list cannot be fetched again (a flaky network), while the conference changes.
+    page.route("**/list/", lambda route: route.abort("internetdisconnected"))
+    registration_cancel(registration=door["karin"], notify=False)
+
+    page.evaluate("window.samlaScanner.checkStatus()")
+    page.locator("#list-age").wait_for(state="visible", timeout=10000)
+
+    assert fresh is True
+    assert queue_text == "Inga skanningar väntar på att synkas"
+    assert page.locator("#list-age").inner_text() == (
+        "Anmälningarna har ändrats sedan listan på den här enheten hämtades. "
+        "Gå online för att uppdatera den."
+    )
+    assert page.locator("#list-info").inner_text().startswith("2 personer på den här enheten")
