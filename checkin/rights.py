@@ -1,17 +1,19 @@
-"""Who may scan where, cached in the shared cache and invalidated on every node at once.
+"""Who may scan where: kept in each worker, invalidated on every node at once through a version
+number in the shared cache.
 
 A door scans a badge every second or two; looking up its token, checkpoint and right to scan for
-every scan would double the queries, so the answers are cached. They live in Django's cache
-(`CACHE_URL`: Redis in production, shared by every worker and node), each stored with the version
-number current when it was read. Revoking anything (a token, a volunteer, a door assignment, an
-organiser) bumps the version, so the next request on any worker finds its entry outdated and
-reads the database.
+every scan would double the queries, so each worker keeps the answers in memory, each with the
+version number current when it was read. The version lives in Django's cache (`CACHE_URL`: Redis
+in production, shared by every worker and node). Revoking anything (a token, a volunteer, a door
+assignment, an organiser) bumps it, so the next request on any worker finds its answer outdated
+and reads the database.
 
 The version is bumped at once and again after commit: a request that read the old rows between
 the change and the commit may have cached them under the first new version.
 """
 
 import secrets
+import time
 
 from django.core.cache import cache
 from django.db import transaction
@@ -19,6 +21,8 @@ from django.db import transaction
 VERSION_KEY = "checkin:rights:version"
 # Entries also expire, for changes made outside Django (raw SQL, restores).
 TIMEOUT = 30
+# (kind, key) -> (version, expires at, value), per process: the shared cache holds the version.
+_local: dict = {}
 
 
 def version() -> int:
@@ -44,23 +48,25 @@ def rights_changed() -> None:
 
 
 def cached(kind: str, key, load):
-    """`load()`'s value for `key`, from the shared cache while no right has changed.
+    """`load()`'s value for `key`, kept in this process while the shared version is unchanged.
 
-    One round trip to the cache: the entry and the current version are fetched together, and an
-    entry stored under an older version is loaded again."""
-    full_key = f"checkin:rights:{kind}:{key}"
-    found = cache.get_many([VERSION_KEY, full_key])
-    current = found.get(VERSION_KEY)
-    if current is None:
-        current = version()
-    entry = found.get(full_key)
-    if entry is not None and entry[0] == current:
-        return entry[1]
+    One small round trip to the shared cache (the version number); the value itself stays in the
+    worker's memory, so a hit costs no unpickling. A worker reads the database again after any
+    revocation anywhere, or after TIMEOUT seconds."""
+    current = version()
+    slot = (kind, key)
+    hit = _local.get(slot)
+    now = time.monotonic()
+    if hit is not None and hit[0] == current and hit[1] > now:
+        return hit[2]
     value = load()
-    cache.set(full_key, (current, value), TIMEOUT)
+    if len(_local) > 5000:
+        _local.clear()
+    _local[slot] = (current, now + TIMEOUT, value)
     return value
 
 
 def clear() -> None:
     """Forget every cached right (tests start from a clean slate)."""
+    _local.clear()
     _bump()
