@@ -49,6 +49,16 @@ class DoorView(APIView):
     permission_classes = [IsAuthenticated]
     renderer_classes = [JSONRenderer]
 
+    def initial(self, request, *args, **kwargs):
+        # One read of the rights version for the token and the door checks of this request.
+        self._rights_pin = rights.pin()
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        rights.unpin(getattr(self, "_rights_pin", None))
+        self._rights_pin = None
+        return super().finalize_response(request, response, *args, **kwargs)
+
     def checkpoint(self, pk):
         user = self.request.user
 

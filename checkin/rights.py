@@ -12,6 +12,7 @@ The version is bumped at once and again after commit: a request that read the ol
 the change and the commit may have cached them under the first new version.
 """
 
+import contextvars
 import secrets
 import time
 
@@ -23,9 +24,14 @@ VERSION_KEY = "checkin:rights:version"
 TIMEOUT = 30
 # (kind, key) -> (version, expires at, value), per process: the shared cache holds the version.
 _local: dict = {}
+# The version read once at the start of a request (see `pin`): token and door share one read.
+_pinned: contextvars.ContextVar = contextvars.ContextVar("checkin_rights_version", default=None)
 
 
 def version() -> int:
+    pinned = _pinned.get()
+    if pinned is not None:
+        return pinned
     current = cache.get(VERSION_KEY)
     if current is None:
         # A random start: if the key was evicted, no stale entry of an earlier run matches it.
@@ -64,6 +70,18 @@ def cached(kind: str, key, load):
         _local.clear()
     _local[slot] = (current, now + TIMEOUT, value)
     return value
+
+
+def pin():
+    """Read the version once for the request that starts now; `unpin` with the returned token
+    when it ends. A revocation reaches every request that starts after it."""
+    _pinned.set(None)
+    return _pinned.set(version())
+
+
+def unpin(token) -> None:
+    if token is not None:
+        _pinned.reset(token)
 
 
 def clear() -> None:
