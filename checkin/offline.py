@@ -11,6 +11,7 @@ from functools import cache
 
 from django.contrib.staticfiles import finders
 from django.template.loader import get_template
+from django.templatetags.static import static
 
 SCANNER_ASSETS = (
     "samla.css",
@@ -34,7 +35,9 @@ def scanner_version() -> str:
     digest = hashlib.sha256()
     for name in SCANNER_ASSETS:
         path = finders.find(name)
-        digest.update(name.encode())
+        # In production the URL carries the file's hash too (ManifestStaticFilesStorage), which
+        # counts even where the source files were not deployed beside the collected ones.
+        digest.update(static(name).encode())
         if path:
             with open(path, "rb") as source:
                 digest.update(source.read())
