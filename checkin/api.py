@@ -23,6 +23,7 @@ from .selectors import (
     checkpoints_for,
     conferences_for_door,
     door_list,
+    door_other_badges,
     door_search,
     registrations_changed_at,
 )
@@ -162,6 +163,7 @@ class DoorListView(DoorView):
                 "hash": "sha256",
                 "titles": {v: verdict_title(v) for v in _verdicts()},
                 "people": door_list(checkpoint),
+                "other_conferences": door_other_badges(checkpoint),
             }
         )
 

@@ -92,6 +92,10 @@ door_list = extend_schema(
                 "hash": serializers.CharField(),
                 "titles": serializers.DictField(child=serializers.CharField()),
                 "people": serializers.ListField(child=serializers.DictField()),
+                "other_conferences": serializers.DictField(
+                    child=serializers.CharField(),
+                    help_text="Code hash → name of the organisers' other conference it is for",
+                ),
             },
         ),
         **ERRORS,

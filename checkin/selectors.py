@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from conference.models import Conference
 from registration.models import Registration, Signup
@@ -103,6 +104,31 @@ def door_list(checkpoint: Checkpoint) -> list[dict]:
         )
     rows.sort(key=lambda row: row["name"].casefold())
     return rows
+
+
+def door_other_badges(checkpoint: Checkpoint) -> dict[str, str]:
+    """Hashes of the active badge codes (full and short) of the other conferences of this
+    conference's organisers that ended less than a year ago, each with that conference's name:
+    offline, a door can then still say where a badge is valid. One query."""
+    shared = Conference.organisers.through.objects.filter(
+        conference_id=checkpoint.conference_id
+    ).values("user_id")
+    since = timezone.now() - timedelta(days=365)
+    rows = BadgeCode.objects.filter(
+        revoked_at__isnull=True,
+        registration__conference__in=Conference.objects.filter(
+            organisers__in=shared, end__gte=since
+        ).exclude(pk=checkpoint.conference_id),
+    ).values_list(
+        "code", "short_code", "registration__conference__name", "registration__conference__name_en"
+    )
+    english = (get_language() or "sv").startswith("en")
+    found = {}
+    for code, short_code, name, name_en in rows:
+        label = (name_en or name) if english else name
+        found[code_hash(code)] = label
+        found[code_hash(short_code)] = label
+    return found
 
 
 def registrations_changed_at(conference_id: int):

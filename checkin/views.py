@@ -124,6 +124,8 @@ def _scanner_strings():
             "queued": _("%(n)s scans waiting to sync"),
             "synced": _("All scans synced"),
             "no_queue": _("No scans waiting to sync"),
+            "other_conference": _("The badge is for another conference: %(name)s"),
+            "other_detail": _("Not valid here. Send them to the desk."),
             "offline_note": _("Offline: saved on this phone, will sync"),
             "checked_in_at": _("Checked in at %(time)s"),
             "camera_off": _("Camera not available. Use a scanner or search by name."),

@@ -345,10 +345,13 @@
     keep(function () { return idb.set(item.scan_id, item, queueStore); });
   }
 
-  function submit(item, person) {
+  function submit(item, person, otherConference) {
     // `item` is {scan_id, scanned_at, code} or {scan_id, scanned_at, registration_id}.
     function offline() {
-      var v = decideLocally(person, item.scanned_at);
+      var v = person || !otherConference ? decideLocally(person, item.scanned_at) : {
+        verdict: "other_conference", person: null, detail: S.other_detail,
+        title: fmt(S.other_conference, { name: otherConference }),
+      };
       v.offline = true;
       queueScan(item, v.verdict);
       showVerdict(v);
@@ -378,7 +381,8 @@
     last = { code: code, at: now };
     var item = { scan_id: uuid4(), scanned_at: new Date().toISOString(), code: code };
     var hash = sha256(code);
-    submit(item, (code.length === SHORT_LENGTH ? byShort[hash] : byHash[hash]) || null);
+    var other = list && list.other_conferences ? list.other_conferences[hash] : null;
+    submit(item, (code.length === SHORT_LENGTH ? byShort[hash] : byHash[hash]) || null, other);
   }
 
   function handlePerson(person) {

@@ -311,3 +311,22 @@ def test_list_older_than_last_registration_change_warns(page_as, door):
         "Gå online för att uppdatera den."
     )
     assert page.locator("#list-info").inner_text().startswith("2 personer på den här enheten")
+
+
+def test_offline_badge_of_sister_conference_names_it(page_as, door):
+    conference = door["entrance"].conference
+    organiser = UserFactory(username="organiser")
+    conference.organisers.add(organiser)
+    sister = ConferenceFactory(slug="sister", name="Lärkonferens 2018")
+    sister.organisers.add(organiser)
+    badge = badge_code_for(RegistrationFactory(conference=sister))
+    volunteer = conference.door_assignments.get().user
+    page = page_as(volunteer, PHONE, locale="sv-SE")
+    page.goto(door["scanner"])
+    _ready(page)
+
+    page.context.set_offline(True)
+    text = _type_code(page, badge.short_code.lower(), "other_conference")
+
+    assert "Brickan gäller en annan konferens: Lärkonferens 2018" in text.splitlines()
+    assert page.locator("#queue").get_attribute("data-count") == "1"

@@ -1,6 +1,7 @@
 """Name search at the door ignores case and diacritics both ways and shows each person's state;
 a badge of the organisers' other conference is named."""
 
+import hashlib
 import uuid
 
 import pytest
@@ -11,7 +12,7 @@ from rest_framework.test import APIClient
 
 from checkin.models import Scan
 from checkin.names import folds, matches
-from checkin.selectors import door_search
+from checkin.selectors import door_other_badges, door_search
 from checkin.services import badge_code_for, scan_submit, scans_sync
 from registration.models import Registration
 from registration.services import registration_cancel
@@ -196,3 +197,35 @@ def test_api_status_other_conference_403(entrance):
     response = _client(stranger).get(f"/api/checkin/checkpoints/{entrance.pk}/status/")
 
     assert (response.status_code, response.json()["code"]) == (403, "not_door_staff")
+
+
+def test_api_list_carries_hashes_of_sister_conference_badges_with_its_name(
+    entrance, sister, door_user, organiser
+):
+    other, badge = sister
+    stranger = ConferenceFactory(slug="stranger")
+    badge_code_for(RegistrationFactory(conference=stranger))
+
+    body = (
+        _client(door_user)
+        .get(f"/api/checkin/checkpoints/{entrance.pk}/list/", HTTP_ACCEPT_LANGUAGE="en")
+        .json()
+    )
+
+    assert body["other_conferences"] == {
+        hashlib.sha256(badge.code.encode()).hexdigest(): "Learning 2018",
+        hashlib.sha256(badge.short_code.encode()).hexdigest(): "Learning 2018",
+    }
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_door_other_badges_one_query(entrance, sister, size):
+    other, _badge = sister
+    for _ in range(size):
+        badge_code_for(RegistrationFactory(conference=other))
+
+    with CaptureQueriesContext(connection) as queries:
+        found = door_other_badges(entrance)
+
+    assert len(found) == 2 * (size + 1)
+    assert len(queries) == 1
