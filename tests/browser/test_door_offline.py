@@ -330,3 +330,34 @@ def test_offline_badge_of_sister_conference_names_it(page_as, door):
 
     assert "Brickan gäller en annan konferens: Lärkonferens 2018" in text.splitlines()
     assert page.locator("#queue").get_attribute("data-count") == "1"
+
+
+def test_three_phones_offline_same_badge_sync_one_entry(page_as, door):
+    """Three phones at three doors lose the network; each admits Karin from its own IndexedDB
+    list; back online, the server keeps the earliest scan as her entry and the others as
+    duplicates."""
+    volunteer = door["entrance"].conference.door_assignments.get().user
+    phones = [page_as(volunteer, PHONE, locale="sv-SE") for _ in range(3)]
+    for phone in phones:
+        phone.goto(door["scanner"])
+        _ready(phone)
+    for phone in phones:
+        phone.context.set_offline(True)
+
+    local_verdicts = [
+        "Välkommen" in _type_code(phone, door["karin_code"], "ok") for phone in phones
+    ]
+    for phone in phones:
+        phone.context.set_offline(False)
+    for phone in phones:
+        phone.locator("#queue[data-count='0']").wait_for(state="attached", timeout=30000)
+
+    scans = list(Scan.objects.filter(registration=door["karin"]).order_by("scanned_at"))
+    assert local_verdicts == [True, True, True]
+    assert [(s.offline, s.device_verdict, s.is_duplicate) for s in scans] == [
+        (True, "ok", False),
+        (True, "ok", True),
+        (True, "ok", True),
+    ]
+    assert len({s.device_id for s in scans}) == 3
+    assert Entry.objects.get(registration=door["karin"]).scan == scans[0]
