@@ -1,7 +1,5 @@
 """Check-in API for door devices: token auth (or the scanner page's session), JSON only."""
 
-import time
-
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -14,9 +12,11 @@ from rest_framework.views import APIView
 from conference.api_errors import ApiError
 from conference.ids import parse_id
 
-from . import api_schema
+from . import api_schema, rights
 from .door_session import DoorSessionEnded, door_scope
 from .errors import CheckinError
+from .guard import short_code_missed, short_code_refused
+from .models import Verdict, is_short_code, normalise_code
 from .presenters import scan_payload, verdict_title
 from .selectors import (
     can_scan,
@@ -24,40 +24,25 @@ from .selectors import (
     checkpoints_for_door,
     conferences_for_door,
     door_list,
+    door_other_badges,
     door_search,
+    registrations_changed_at,
 )
 from .services import scan_submit, scans_sync
 
 MAX_BATCH = 2000
-# A door scans a badge every second or two; looking up its token, checkpoint and right to scan
-# for every scan would double the queries. These answers are kept in the worker's memory for a
-# short while, so revoking a token or a door assignment takes effect within that time.
-CACHE_SECONDS = 30
-_token_cache: dict = {}
-_door_cache: dict = {}
-
-
-def _cached(cache, key, load):
-    now = time.monotonic()
-    hit = cache.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    value = load()
-    if len(cache) > 5000:
-        cache.clear()
-    cache[key] = (now + CACHE_SECONDS, value)
-    return value
 
 
 def clear_caches():
-    _token_cache.clear()
-    _door_cache.clear()
+    rights.clear()
 
 
 class CachedTokenAuthentication(TokenAuthentication):
+    """Token auth whose answer is kept in the shared cache until a right changes (see rights)."""
+
     def authenticate_credentials(self, key):
         parent = super().authenticate_credentials
-        return _cached(_token_cache, key, lambda: parent(key))
+        return rights.cached("token", key, lambda: parent(key))
 
 
 class DoorView(APIView):
@@ -75,6 +60,16 @@ class DoorView(APIView):
                 403, "door_login_ended", _("Your door log-in is no longer valid.")
             ) from None
 
+    def initial(self, request, *args, **kwargs):
+        # One read of the rights version for the token and the door checks of this request.
+        self._rights_pin = rights.pin()
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        rights.unpin(getattr(self, "_rights_pin", None))
+        self._rights_pin = None
+        return super().finalize_response(request, response, *args, **kwargs)
+
     def checkpoint(self, pk):
         user = self.request.user
         scope = self.scope()
@@ -86,12 +81,21 @@ class DoorView(APIView):
             )
             return checkpoint, allowed
 
-        checkpoint, allowed = _cached(_door_cache, (user.pk, pk), load)
+        checkpoint, allowed = rights.cached("door", f"{user.pk}:{pk}", load)
         if checkpoint is None:
             raise ApiError(404, "checkpoint_not_found", _("No such checkpoint."))
         if not allowed or (scope is not None and checkpoint.conference_id != scope):
             raise ApiError(403, "not_door_staff", _("You are not door staff at this conference."))
         return checkpoint
+
+
+def _refuse_guessing(user):
+    if short_code_refused(user):
+        raise ApiError(
+            429,
+            "too_many_misses",
+            _("Too many unknown short codes. Wait a few minutes, or scan the QR code."),
+        )
 
 
 def _error(error: CheckinError):
@@ -141,6 +145,9 @@ class ScanCreate(DoorView):
     def post(self, request, pk):
         checkpoint = self.checkpoint(pk)
         data = request.data if isinstance(request.data, dict) else {}
+        short = is_short_code(normalise_code(str(data.get("code") or "")))
+        if short:
+            _refuse_guessing(request.user)
         try:
             result = scan_submit(
                 checkpoint=checkpoint,
@@ -153,6 +160,8 @@ class ScanCreate(DoorView):
             )
         except CheckinError as error:
             raise _error(error) from None
+        if short and result.verdict == Verdict.UNKNOWN_CODE:
+            short_code_missed(request.user)
         return Response(scan_payload(result))
 
 
@@ -164,16 +173,27 @@ class DoorListView(DoorView):
             {
                 "checkpoint": {"id": checkpoint.pk, "label": checkpoint.label()},
                 "generated_at": timezone.now().isoformat(),
+                "changed_at": _iso(registrations_changed_at(checkpoint.conference_id)),
                 "hash": "sha256",
                 "titles": {v: verdict_title(v) for v in _verdicts()},
                 "people": door_list(checkpoint),
+                "other_conferences": door_other_badges(checkpoint),
             }
         )
 
 
-def _verdicts():
-    from .models import Verdict
+class StatusView(DoorView):
+    @api_schema.door_status
+    def get(self, request, pk):
+        checkpoint = self.checkpoint(pk)
+        return Response({"changed_at": _iso(registrations_changed_at(checkpoint.conference_id))})
 
+
+def _iso(moment):
+    return moment.isoformat() if moment is not None else None
+
+
+def _verdicts():
     return Verdict.values
 
 
@@ -189,6 +209,12 @@ class SyncView(DoorView):
             raise ApiError(
                 400, "batch_too_large", _("Send at most %(n)s scans at a time.") % {"n": MAX_BATCH}
             )
+        shorts = [
+            isinstance(item, dict) and is_short_code(normalise_code(str(item.get("code") or "")))
+            for item in items
+        ]
+        if any(shorts):
+            _refuse_guessing(request.user)
         parsed = []
         for item in items:
             if not isinstance(item, dict):
@@ -206,6 +232,15 @@ class SyncView(DoorView):
             device_id=str(data.get("device_id") or ""),
             actor=request.user,
         )
+        misses = sum(
+            1
+            for short, result in zip(shorts, results, strict=True)
+            if short
+            and not isinstance(result, CheckinError)
+            and result.verdict == Verdict.UNKNOWN_CODE
+        )
+        if misses:
+            short_code_missed(request.user, misses)
         body = []
         for item, result in zip(items, results, strict=True):
             if isinstance(result, CheckinError):

@@ -23,7 +23,10 @@ PERSON = inline_serializer(
 )
 SCAN_IN = {
     "scan_id": serializers.UUIDField(help_text="Made by the device; a retry sends it again."),
-    "code": serializers.CharField(required=False, help_text="The badge code as scanned."),
+    "code": serializers.CharField(
+        required=False,
+        help_text="The badge code as scanned, or its short code as typed (K7QM-3XPD, any case).",
+    ),
     "registration_id": serializers.IntegerField(
         required=False, help_text="Instead of a code: a person picked by name search."
     ),
@@ -52,7 +55,7 @@ SCAN_OUT = inline_serializer(
         ),
     },
 )
-ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR}
+ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 429: ERROR}
 
 checkpoint_list = extend_schema(
     summary="Checkpoints this door user may scan at",
@@ -83,11 +86,25 @@ door_list = extend_schema(
             {
                 "checkpoint": serializers.DictField(),
                 "generated_at": serializers.DateTimeField(),
+                "changed_at": serializers.DateTimeField(
+                    help_text="The conference's last registration or badge change"
+                ),
                 "hash": serializers.CharField(),
                 "titles": serializers.DictField(child=serializers.CharField()),
                 "people": serializers.ListField(child=serializers.DictField()),
+                "other_conferences": serializers.DictField(
+                    child=serializers.CharField(),
+                    help_text="Code hash → name of the organisers' other conference it is for",
+                ),
             },
         ),
+        **ERRORS,
+    },
+)
+door_status = extend_schema(
+    summary="When the conference's registrations or badges last changed (is my list stale?)",
+    responses={
+        200: inline_serializer("DoorStatus", {"changed_at": serializers.DateTimeField()}),
         **ERRORS,
     },
 )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("checkin/checkpoints/<int:pk>/list/", api.DoorListView.as_view(), name="list"),
     path("checkin/checkpoints/<int:pk>/sync/", api.SyncView.as_view(), name="sync"),
     path("checkin/checkpoints/<int:pk>/search/", api.SearchView.as_view(), name="search"),
+    path("checkin/checkpoints/<int:pk>/status/", api.StatusView.as_view(), name="status"),
 ]

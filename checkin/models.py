@@ -16,17 +16,37 @@ from registration.models import Registration
 
 # 160 random bits: base32 of 20 bytes is exactly 32 characters, so there is no padding to strip.
 CODE_BYTES = 20
-NOT_CODE = re.compile(r"[^A-Z2-7]")
+# Letters and digits only: a full code is base32 (A-Z, 2-7); a short code also has 8 and 9.
+NOT_CODE = re.compile(r"[^A-Z0-9]")
+# The short code printed under the QR for people to read and type: no look-alikes (0/O, 1/I/L),
+# 31 symbols, 8 of them (about 40 bits), read in two groups of four (K7QM-3XPD).
+SHORT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SHORT_LENGTH = 8
 
 
 def new_badge_code() -> str:
     return base64.b32encode(secrets.token_bytes(CODE_BYTES)).decode("ascii")
 
 
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_ALPHABET) for _ in range(SHORT_LENGTH))
+
+
 def normalise_code(raw: str) -> str:
     """What a scanner or a person typed, as stored: upper case, no spaces, dashes or prefixes."""
     code = (raw or "").strip().upper()
     return NOT_CODE.sub("", code)[:64]
+
+
+def is_short_code(code: str) -> bool:
+    """A normalised code of the short code's length; full codes are 32 characters."""
+    return len(code) == SHORT_LENGTH
+
+
+def short_code_display(short_code: str) -> str:
+    """K7QM3XPD as printed: K7QM-3XPD."""
+    half = SHORT_LENGTH // 2
+    return f"{short_code[:half]}-{short_code[half:]}" if short_code else ""
 
 
 def code_hash(code: str) -> str:
@@ -42,6 +62,12 @@ class BadgeCode(models.Model):
         Registration, on_delete=models.CASCADE, related_name="badge_codes"
     )
     code = models.CharField(_("code"), max_length=64, unique=True, default=new_badge_code)
+    # Unique over all conferences (so also per conference), revoked codes included: an old
+    # badge's short code never opens the door for someone else. Issued by the services, which
+    # retry on the rare collision.
+    short_code = models.CharField(
+        _("short code"), max_length=SHORT_LENGTH, unique=True, default=new_short_code
+    )
     issued_at = models.DateTimeField(auto_now_add=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -77,6 +103,10 @@ class BadgeCode(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+    @property
+    def short_code_display(self):
+        return short_code_display(self.short_code)
 
 
 class Checkpoint(models.Model):
@@ -186,6 +216,7 @@ class Verdict(models.TextChoices):
     WAITING_LIST = "waiting_list", _("Waiting list only")
     NOT_SIGNED_UP = "not_signed_up", _("Not signed up for this session")
     UNKNOWN_CODE = "unknown_code", _("Unknown code")
+    OTHER_CONFERENCE = "other_conference", _("Badge of another conference")
 
 
 class Scan(models.Model):

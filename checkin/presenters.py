@@ -15,6 +15,7 @@ def verdict_title(verdict: str) -> str:
         Verdict.WAITING_LIST: _("Waiting list only"),
         Verdict.NOT_SIGNED_UP: _("Not signed up for this session"),
         Verdict.UNKNOWN_CODE: _("Not a valid badge"),
+        Verdict.OTHER_CONFERENCE: _("The badge is for another conference"),
     }.get(verdict, verdict)
 
 
@@ -30,6 +31,7 @@ def verdict_detail(verdict: str, *, entry=None) -> str:
         Verdict.WAITING_LIST: _("On the waiting list, without a seat. Ask them to see the desk."),
         Verdict.NOT_SIGNED_UP: _("No place in this session. The desk can help."),
         Verdict.UNKNOWN_CODE: _("The code is unknown or was replaced. Send them to the desk."),
+        Verdict.OTHER_CONFERENCE: _("Not valid here. Send them to the desk."),
         Verdict.ALREADY_CHECKED_IN: "",
     }.get(verdict, "")
 
@@ -38,10 +40,16 @@ def scan_payload(result) -> dict:
     """Door fields only: name, organisation, status. Never e-mail or dietary needs."""
     person = result.registration
     entry = result.entry
+    other = getattr(result, "other_conference", None)
+    title = verdict_title(result.scan.verdict)
+    if other is not None:
+        title = _("The badge is for another conference: %(name)s") % {
+            "name": other.localized("name")
+        }
     return {
         "scan_id": str(result.scan.scan_id),
         "verdict": result.scan.verdict,
-        "title": verdict_title(result.scan.verdict),
+        "title": title,
         "detail": verdict_detail(result.scan.verdict, entry=entry),
         "is_duplicate": result.scan.is_duplicate,
         "scanned_at": result.scan.scanned_at.isoformat(),

@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_datetime
 from conference.sql import fetch_one
 from registration.models import Registration, Signup
 
-from .models import BadgeCode, Entry, Scan
+from .models import BadgeCode, Entry, Scan, is_short_code
 
 SCAN_FIELDS = (
     "checkpoint",
@@ -54,12 +54,14 @@ def _columns(model, names):
 
 
 @cache
-def _lookup(by_code: bool) -> str:
+def _lookup(by_code: str) -> str:
     """Columns: id, name, organisation, status, sign-up status, entry id, entry at, entry's scan
-    id, entry's scan device. Parameters: session id (NULL: no sign-up needed), code (by code),
-    checkpoint id, conference id, registration id (not by code)."""
+    id, entry's scan device. Parameters: session id (NULL: no sign-up needed), code (by code:
+    `by_code` names the column, "code" or "short_code"), checkpoint id, conference id,
+    registration id (not by code)."""
+    column = connection.ops.quote_name(by_code) if by_code else ""
     badge = (
-        f"JOIN {_table(BadgeCode)} b ON b.registration_id = r.id AND b.code = %s "
+        f"JOIN {_table(BadgeCode)} b ON b.registration_id = r.id AND b.{column} = %s "
         "AND b.revoked_at IS NULL "
         if by_code
         else ""
@@ -116,13 +118,14 @@ def _datetime(value):
 
 
 def lookup(*, checkpoint_id, conference_id, signup_session_id, code=None, registration_id=None):
-    """One row (see `_lookup`) or None: no active badge with that code, or nobody of that id, at
-    this conference."""
+    """One row (see `_lookup`) or None: no active badge with that code (full or short), or
+    nobody of that id, at this conference."""
     if code:
         params = [signup_session_id, code, checkpoint_id, conference_id]
     else:
         params = [signup_session_id, checkpoint_id, conference_id, registration_id]
-    row = fetch_one(_lookup(bool(code)), params)
+    by_code = ("short_code" if is_short_code(code) else "code") if code else ""
+    row = fetch_one(_lookup(by_code), params)
     if row is None:
         return None
     row = list(row)

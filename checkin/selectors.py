@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from conference.models import Conference
 from registration.models import Registration, Signup
@@ -20,6 +21,7 @@ from .models import (
     Verdict,
     code_hash,
 )
+from .names import folds, matches
 from .services import decide
 
 
@@ -129,21 +131,23 @@ def door_list(checkpoint: Checkpoint) -> list[dict]:
             )
         )
     entries = dict(Entry.objects.filter(checkpoint=checkpoint).values_list("registration_id", "at"))
-    codes = dict(
-        BadgeCode.objects.filter(
+    codes = {
+        registration_id: (code, short_code)
+        for registration_id, code, short_code in BadgeCode.objects.filter(
             registration__conference_id=checkpoint.conference_id, revoked_at__isnull=True
-        ).values_list("registration_id", "code")
-    )
+        ).values_list("registration_id", "code", "short_code")
+    }
     rows = []
     # Everyone, badge or not: offline name search must find a person whose badge was never
     # printed or downloaded (codes are issued when a badge is made); "h" is null for them.
     for registration_id, person in people.items():
-        code = codes.get(registration_id)
+        code, short_code = codes.get(registration_id, (None, None))
         at = entries.get(registration_id)
         rows.append(
             {
                 "id": person.pk,
                 "h": code_hash(code) if code else None,
+                "s": code_hash(short_code) if short_code else None,
                 "name": person.name,
                 "organisation": person.organisation,
                 "status": person.status,
@@ -155,15 +159,66 @@ def door_list(checkpoint: Checkpoint) -> list[dict]:
     return rows
 
 
+def door_other_badges(checkpoint: Checkpoint) -> dict[str, str]:
+    """Hashes of the active badge codes (full and short) of the other conferences of this
+    conference's organisers that ended less than a year ago, each with that conference's name:
+    offline, a door can then still say where a badge is valid. One query."""
+    shared = Conference.organisers.through.objects.filter(
+        conference_id=checkpoint.conference_id
+    ).values("user_id")
+    since = timezone.now() - timedelta(days=365)
+    rows = BadgeCode.objects.filter(
+        revoked_at__isnull=True,
+        registration__conference__in=Conference.objects.filter(
+            organisers__in=shared, end__gte=since
+        ).exclude(pk=checkpoint.conference_id),
+    ).values_list(
+        "code", "short_code", "registration__conference__name", "registration__conference__name_en"
+    )
+    english = (get_language() or "sv").startswith("en")
+    found = {}
+    for code, short_code, name, name_en in rows:
+        label = (name_en or name) if english else name
+        found[code_hash(code)] = label
+        found[code_hash(short_code)] = label
+    return found
+
+
+def registrations_changed_at(conference_id: int):
+    """The latest change a door list depends on: a registration or a workshop sign-up saved
+    (status, name), a badge code issued or revoked. None for a conference without any. Three
+    queries."""
+    moments = [
+        *Registration.objects.filter(conference_id=conference_id)
+        .aggregate(at=Max("updated_at"))
+        .values(),
+        *Signup.objects.filter(registration__conference_id=conference_id)
+        .aggregate(at=Max("updated_at"))
+        .values(),
+        *BadgeCode.objects.filter(registration__conference_id=conference_id)
+        .aggregate(issued=Max("issued_at"), revoked=Max("revoked_at"))
+        .values(),
+    ]
+    moments = [moment for moment in moments if moment is not None]
+    return max(moments) if moments else None
+
+
 def door_search(checkpoint: Checkpoint, query: str, limit: int = 20) -> list[dict]:
+    """People whose name or organisation contains `query`, ignoring case and diacritics both
+    ways (see checkin.names), by name, with the state a door needs: the verdict a scan would get,
+    when they were checked in here, and whether "Check in" can succeed. Three queries whatever
+    the size: the conference's names are folded in Python, as on the phone."""
     query = (query or "").strip()
     if len(query) < 2:
         return []
-    people = list(
-        _people(checkpoint)
-        .filter(Q(name__icontains=query) | Q(organisation__icontains=query))
-        .order_by("name")[:limit]
-    )
+    wanted = folds(query)
+    people = [
+        person
+        for person in _people(checkpoint).order_by("name", "id")
+        if matches(wanted, person.name, person.organisation)
+    ][:limit]
+    if not people:
+        return []
     signups = {}
     if checkpoint.kind == Checkpoint.Kind.SESSION and checkpoint.session.requires_signup:
         signups = dict(
@@ -176,17 +231,22 @@ def door_search(checkpoint: Checkpoint, query: str, limit: int = 20) -> list[dic
             "registration_id", "at"
         )
     )
-    return [
-        {
-            "id": p.pk,
-            "name": p.name,
-            "organisation": p.organisation,
-            "status": p.status,
-            "verdict": decide(checkpoint, p, signups.get(p.pk)),
-            "checked_in_at": entries[p.pk].isoformat() if p.pk in entries else None,
-        }
-        for p in people
-    ]
+    rows = []
+    for p in people:
+        verdict = decide(checkpoint, p, signups.get(p.pk))
+        at = entries.get(p.pk)
+        rows.append(
+            {
+                "id": p.pk,
+                "name": p.name,
+                "organisation": p.organisation,
+                "status": p.status,
+                "verdict": verdict,
+                "checked_in_at": at.isoformat() if at else None,
+                "can_check_in": verdict == Verdict.OK and at is None,
+            }
+        )
+    return rows
 
 
 @dataclass
@@ -299,7 +359,8 @@ BADGE_FILTERS = ("sector", "q", "since", "ids")
 
 
 def badge_people(conference: Conference, filters: dict | None = None) -> list[tuple]:
-    """(registration, active badge code) of confirmed registrations, by name, in one query."""
+    """(registration, active badge code, short code) of confirmed registrations, by name, in one
+    query."""
     filters = filters or {}
     codes = (
         BadgeCode.objects.filter(
@@ -308,7 +369,13 @@ def badge_people(conference: Conference, filters: dict | None = None) -> list[tu
             revoked_at__isnull=True,
         )
         .select_related("registration")
-        .only("code", "registration__name", "registration__organisation", "registration__status")
+        .only(
+            "code",
+            "short_code",
+            "registration__name",
+            "registration__organisation",
+            "registration__status",
+        )
         .order_by("registration__name", "registration_id")
     )
     if filters.get("sector"):
@@ -322,7 +389,7 @@ def badge_people(conference: Conference, filters: dict | None = None) -> list[tu
         codes = codes.filter(registration__created_at__date__gte=filters["since"])
     if filters.get("ids"):
         codes = codes.filter(registration_id__in=filters["ids"])
-    return [(code.registration, code.code) for code in codes]
+    return [(code.registration, code.code, code.short_code) for code in codes]
 
 
 def desk_people(conference: Conference) -> QuerySet[Registration]:

@@ -10,14 +10,19 @@ from registration.models import Registration
 from registration.services import audit
 
 from ..errors import CheckinError
-from ..models import BadgeCode, BadgeJob
+from ..models import BadgeCode, BadgeJob, new_short_code
+
+# A short code collides with one of a million issued codes about once in 850 000 tries; a few
+# tries are plenty, and a loop that never ends is worse than an error.
+SHORT_CODE_TRIES = 5
 
 
 def badge_code_for(registration: Registration, *, actor=None) -> BadgeCode:
     """The registration's active badge code, issued on first use.
 
     Idempotent and race-safe: two requests issuing at once both end with the same code, because
-    the partial unique constraint allows one active code and the loser reads the winner's."""
+    the partial unique constraint allows one active code and the loser reads the winner's. A
+    short code that is already taken (the unique constraint again) is drawn anew."""
     code = BadgeCode.objects.filter(registration=registration, revoked_at__isnull=True).first()
     if code is not None:
         return code
@@ -25,23 +30,42 @@ def badge_code_for(registration: Registration, *, actor=None) -> BadgeCode:
         raise CheckinError(
             "not_confirmed", _("Only confirmed registrations get a badge."), status=409
         )
-    try:
-        with transaction.atomic():
-            return BadgeCode.objects.create(registration=registration, issued_by=actor)
-    except IntegrityError:
-        return BadgeCode.objects.get(registration=registration, revoked_at__isnull=True)
+    for _try in range(SHORT_CODE_TRIES):
+        try:
+            with transaction.atomic():
+                return BadgeCode.objects.create(
+                    registration=registration, issued_by=actor, short_code=new_short_code()
+                )
+        except IntegrityError:
+            winner = BadgeCode.objects.filter(
+                registration=registration, revoked_at__isnull=True
+            ).first()
+            if winner is not None:
+                return winner
+    raise CheckinError("short_code_taken", _("Could not issue a badge code. Try again."), 503)
 
 
 def badge_codes_issue(*, conference: Conference) -> int:
-    """Issue codes for every confirmed registration that has none (one INSERT for all)."""
+    """Issue codes for every confirmed registration that has none (one INSERT for all). Returns
+    how many were issued.
+
+    `ignore_conflicts` skips a row that loses a race for its registration, and also one whose
+    short code was taken: the registrations still without a code get another draw."""
     missing = Registration.objects.filter(
         conference=conference, status=Registration.Status.CONFIRMED
     ).exclude(
         Exists(BadgeCode.objects.filter(registration=OuterRef("pk"), revoked_at__isnull=True))
     )
-    codes = [BadgeCode(registration=r) for r in missing.only("id")]
-    BadgeCode.objects.bulk_create(codes, ignore_conflicts=True)
-    return len(codes)
+    issued = 0
+    for _try in range(SHORT_CODE_TRIES):
+        ids = list(missing.values_list("id", flat=True))
+        if not ids:
+            break
+        codes = [BadgeCode(registration_id=pk, short_code=new_short_code()) for pk in ids]
+        before = BadgeCode.objects.filter(registration_id__in=ids).count()
+        BadgeCode.objects.bulk_create(codes, ignore_conflicts=True)
+        issued += BadgeCode.objects.filter(registration_id__in=ids).count() - before
+    return issued
 
 
 def badge_code_revoke(*, registration: Registration, actor) -> None:

@@ -14,11 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conference.models import Conference
 from registration.models import Registration, Signup
 
 from .. import scan_sql
 from ..errors import CheckinError
-from ..models import Checkpoint, Entry, Scan, Verdict, normalise_code
+from ..models import Checkpoint, Entry, Scan, Verdict, is_short_code, normalise_code
 
 # A device clock this far ahead is wrong; its scans count as received.
 CLOCK_SKEW = timedelta(minutes=10)
@@ -30,6 +31,8 @@ class ScanResult:
     scan: Scan
     registration: Registration | None
     entry: Entry | None = None
+    # For the verdict "other conference": where the badge is valid.
+    other_conference: Conference | None = None
 
     @property
     def verdict(self):
@@ -43,7 +46,33 @@ def _registration_for(checkpoint, *, code=None, registration_id=None):
         return base.filter(pk=registration_id).first()
     if not code:
         return None
+    if is_short_code(code):
+        return base.filter(
+            badge_codes__short_code=code, badge_codes__revoked_at__isnull=True
+        ).first()
     return base.filter(badge_codes__code=code, badge_codes__revoked_at__isnull=True).first()
+
+
+def other_conference_of(checkpoint: Checkpoint, code: str) -> Conference | None:
+    """The conference whose active badge `code` is, when it is another conference of the same
+    organisers (they share at least one organiser): the volunteer can then tell the person where
+    the badge is valid, and a door never learns about strangers' conferences. One query, run only
+    after a miss."""
+    if not code:
+        return None
+    field = "short_code" if is_short_code(code) else "code"
+    shared = Conference.organisers.through.objects.filter(
+        conference_id=checkpoint.conference_id
+    ).values("user_id")
+    return (
+        Conference.objects.filter(
+            registrations__badge_codes__revoked_at__isnull=True,
+            **{f"registrations__badge_codes__{field}": code},
+            organisers__in=shared,
+        )
+        .exclude(pk=checkpoint.conference_id)
+        .first()
+    )
 
 
 def decide(checkpoint: Checkpoint, registration: Registration | None, signup_status=None) -> str:
@@ -160,6 +189,9 @@ def scan_submit(
             entry = _entry_stub(checkpoint, registration, entry_id, at, entry_scan, device)
             if verdict == Verdict.OK:
                 verdict = Verdict.ALREADY_CHECKED_IN
+    other = other_conference_of(checkpoint, code) if row is None else None
+    if other is not None:
+        verdict = Verdict.OTHER_CONFERENCE
     scan = Scan(
         checkpoint=checkpoint,
         registration=registration,
@@ -183,7 +215,7 @@ def scan_submit(
         return known
     scan._state.adding = False
     if verdict != Verdict.OK:
-        return ScanResult(scan=scan, registration=registration, entry=entry)
+        return ScanResult(scan=scan, registration=registration, entry=entry, other_conference=other)
     if entry_id is not None:
         entry = _entry_stub(checkpoint, registration, entry_id, scanned_at, scan.pk, scan.device_id)
         return ScanResult(scan=scan, registration=registration, entry=entry)
@@ -224,6 +256,11 @@ def _sync_one(*, checkpoint, item, device_id, actor, now):
     with transaction.atomic():
         registration = _registration_for(checkpoint, code=code, registration_id=registration_id)
         verdict = _decide_for(checkpoint, registration)
+        other = None
+        if registration is None and registration_id is None:
+            other = other_conference_of(checkpoint, code)
+            if other is not None:
+                verdict = Verdict.OTHER_CONFERENCE
         scan = Scan.objects.create(
             checkpoint=checkpoint,
             registration=registration,
@@ -238,7 +275,7 @@ def _sync_one(*, checkpoint, item, device_id, actor, now):
             actor=actor if actor is not None and actor.is_authenticated else None,
         )
         if verdict != Verdict.OK:
-            return ScanResult(scan=scan, registration=registration)
+            return ScanResult(scan=scan, registration=registration, other_conference=other)
         entry = _entry_locked(checkpoint, registration)
         if entry is None:
             try:

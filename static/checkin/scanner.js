@@ -1,6 +1,8 @@
-/* Samla door scanner: camera (BarcodeDetector, else the bundled jsQR), USB keyboard-wedge
-   scanners and search by name. Keeps the checkpoint's list on the device, decides on its own when
-   the network is gone, queues those scans (scan id + time) and syncs them when it is back.
+/* Samla door scanner: camera (BarcodeDetector, else ZXing-C++ as WebAssembly), USB keyboard-wedge
+   scanners, typed short codes and search by name. Keeps the checkpoint's list on the device in
+   IndexedDB (through idb-keyval), decides on its own when the network is gone, queues those scans
+   (scan id + time) in IndexedDB and syncs them when it is back; a queued scan is deleted only
+   after the server answered for it. The service worker (door_app.js) keeps the page itself.
    Plain JS, no build step. */
 (function () {
   "use strict";
@@ -9,11 +11,18 @@
   var S = config.strings;
   var lang = document.documentElement.lang || "sv";
   var cp = config.checkpoint;
-  var KEY_LIST = "samla-door-list-" + cp;
-  var KEY_QUEUE = "samla-door-queue-" + cp;
-  var KEY_SEEN = "samla-door-seen-" + cp;
   var REPEAT_MS = 4000;
   var TIMEOUT_MS = 5000;
+  var SHORT_LENGTH = 8;
+  var idb = window.idbKeyval;
+  var names = window.samlaNames;
+  // Two databases, as idb-keyval keeps one object store per database: small values, and the
+  // queue with one record per scan (so a confirmed scan is deleted on its own).
+  var kv = idb.createStore("samla-door", "kv");
+  var queueStore = idb.createStore("samla-door-queue", "scans");
+  var LIST_KEY = "list-" + cp;
+  var SEEN_KEY = "seen-" + cp;
+  var CHANGED_KEY = "changed-" + cp;
 
   var $ = function (id) { return document.getElementById(id); };
   var codeInput = $("code");
@@ -24,17 +33,6 @@
 
   function fmt(text, values) {
     return String(text).replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
-  }
-
-  function load(key, fallback) {
-    try {
-      var value = localStorage.getItem(key);
-      return value ? JSON.parse(value) : fallback;
-    } catch (e) { return fallback; }
-  }
-
-  function save(key, value) {
-    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* storage full: keep in memory */ }
   }
 
   function uuid4() {
@@ -92,34 +90,110 @@
   }
 
   function normalise(raw) {
-    return String(raw || "").toUpperCase().replace(/[^A-Z2-7]/g, "").slice(0, 64);
+    return String(raw || "").toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, 64);
   }
 
-  function deviceId() {
-    var id = load("samla-door-device", null);
-    if (!id) { id = uuid4(); save("samla-door-device", id); }
-    return id;
+  // Storage ---------------------------------------------------------------------------------------
+  var storageProblem = false;
+
+  function storageFailed(error) {
+    storageProblem = true;
+    var full = error && (error.name === "QuotaExceededError" || /quota/i.test(String(error.message)));
+    var box = $("storage-warning");
+    box.textContent = full ? S.storage_full : S.storage_refused;
+    box.hidden = false;
+    box.dataset.problem = full ? "full" : "refused";
+  }
+
+  function keep(write) {
+    // Writes run in the background; a refusal (thrown at once or later) is shown, never
+    // swallowed, and never stops the door from working.
+    try {
+      return Promise.resolve(write()).catch(storageFailed);
+    } catch (error) {
+      storageFailed(error);
+      return Promise.resolve();
+    }
+  }
+
+  function localJSON(key) {
+    try {
+      var value = localStorage.getItem(key);
+      return value ? JSON.parse(value) : null;
+    } catch (e) { return null; }
+  }
+
+  function migrateLocalStorage() {
+    // Earlier versions kept everything in localStorage: move it over once, then remove it.
+    var oldQueue = localJSON("samla-door-queue-" + cp) || [];
+    var oldSeen = localJSON("samla-door-seen-" + cp);
+    var oldDevice = localJSON("samla-door-device");
+    if (!oldQueue.length && !oldSeen && !oldDevice && !localJSON("samla-door-list-" + cp)) {
+      return Promise.resolve();
+    }
+    var entries = oldQueue.filter(function (item) { return item && item.scan_id; }).map(function (item) {
+      item.checkpoint = cp;
+      return [item.scan_id, item];
+    });
+    return (entries.length ? idb.setMany(entries, queueStore) : Promise.resolve())
+      .then(function () { return oldSeen ? idb.update(SEEN_KEY, function (seen) { return Object.assign({}, oldSeen, seen || {}); }, kv) : null; })
+      .then(function () { return oldDevice ? idb.update("device", function (id) { return id || oldDevice; }, kv) : null; })
+      .then(function () {
+        ["samla-door-queue-" + cp, "samla-door-seen-" + cp, "samla-door-list-" + cp].forEach(function (key) {
+          localStorage.removeItem(key);
+        });
+      });
   }
 
   // State kept on the device -------------------------------------------------------------------
-  var list = load(KEY_LIST, null);
+  var list = null;
   var byHash = {};
+  var byShort = {};
   var byId = {};
-  var queue = load(KEY_QUEUE, []);
-  var seen = load(KEY_SEEN, {});
-  var everQueued = queue.length > 0;
+  var queue = [];
+  var seen = {};
+  var device = null;
+  var changedAt = null;
+  var everQueued = false;
 
   function indexList() {
-    byHash = {}; byId = {};
-    if (!list) return;
-    list.people.forEach(function (p) { if (p.h) { byHash[p.h] = p; } byId[p.id] = p; });
-    $("list-info").textContent = fmt(S.list_loaded, { n: list.people.length });
+    byHash = {}; byShort = {}; byId = {};
+    if (list) {
+      list.people.forEach(function (p) {
+        if (p.h) byHash[p.h] = p;
+        if (p.s) byShort[p.s] = p;
+        byId[p.id] = p;
+      });
+    }
+    showList();
+  }
+
+  function when(iso) {
+    try {
+      return new Date(iso).toLocaleString(lang, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    } catch (e) { return iso; }
+  }
+
+  function showList() {
+    var info = $("list-info");
+    var age = $("list-age");
+    if (!list) {
+      info.textContent = S.no_list;
+      info.dataset.count = "0";
+      age.hidden = true;
+      return;
+    }
+    info.dataset.count = String(list.people.length);
+    info.textContent = fmt(S.list_loaded, { n: list.people.length, time: when(list.generated_at) });
+    var stale = changedAt && (!list.changed_at || new Date(changedAt) > new Date(list.changed_at));
+    age.hidden = !stale;
+    age.textContent = stale ? S.list_stale : "";
   }
 
   function markSeen(personId, at) {
     if (!personId || seen[personId]) return;
     seen[personId] = at;
-    save(KEY_SEEN, seen);
+    keep(function () { return idb.set(SEEN_KEY, seen, kv); });
   }
 
   function isOnline() { return navigator.onLine !== false; }
@@ -134,7 +208,7 @@
   function showQueue() {
     queueInfo.dataset.count = String(queue.length);
     if (queue.length) queueInfo.textContent = fmt(S.queued, { n: queue.length });
-    else queueInfo.textContent = everQueued ? S.synced : "";
+    else queueInfo.textContent = everQueued ? S.synced : S.no_queue;
   }
 
   // Talking to the server -----------------------------------------------------------------------
@@ -150,6 +224,7 @@
       headers: headers,
       body: options.body ? JSON.stringify(options.body) : undefined,
       credentials: "same-origin",
+      cache: "no-store",
       signal: controller ? controller.signal : undefined,
     }).then(function (response) {
       if (timer) clearTimeout(timer);
@@ -166,9 +241,25 @@
     return request(config.listUrl).then(function (r) {
       if (r.status !== 200) return;
       list = r.data;
-      save(KEY_LIST, list);
+      if (list.changed_at && (!changedAt || new Date(list.changed_at) > new Date(changedAt))) {
+        changedAt = list.changed_at;
+      }
       indexList();
+      // One put: the stored list is the old one or the new one, never half of each.
+      return keep(function () { return idb.set(LIST_KEY, list, kv); });
     }, function () { /* keep the stored list */ });
+  }
+
+  function checkStatus() {
+    if (!isOnline()) return Promise.resolve();
+    return request(config.statusUrl).then(function (r) {
+      if (r.status !== 200 || !r.data.changed_at) return;
+      if (changedAt && new Date(r.data.changed_at) <= new Date(changedAt)) return showList();
+      changedAt = r.data.changed_at;
+      keep(function () { return idb.set(CHANGED_KEY, changedAt, kv); });
+      showList();
+      return refreshList();
+    }, function () {});
   }
 
   var syncing = false;
@@ -178,16 +269,20 @@
     var batch = queue.slice(0, 500);
     return request(config.syncUrl, {
       method: "POST",
-      body: { device_id: deviceId(), scans: batch },
+      body: { device_id: device, scans: batch.map(function (item) {
+        var copy = Object.assign({}, item);
+        delete copy.checkpoint;
+        return copy;
+      }) },
     }).then(function (r) {
-      if (r.status === 200) {
-        var done = {};
-        r.data.results.forEach(function (result) { done[result.scan_id] = true; });
-        queue = queue.filter(function (item) { return !done[item.scan_id]; });
-        save(KEY_QUEUE, queue);
-        showQueue();
-        return refreshList();
-      }
+      if (r.status !== 200) return;
+      // The server answered for these: stored (or refused for good). Only they leave the queue.
+      var done = {};
+      r.data.results.forEach(function (result) { if (result.scan_id) done[result.scan_id] = true; });
+      var ids = Object.keys(done);
+      queue = queue.filter(function (item) { return !done[item.scan_id]; });
+      showQueue();
+      return keep(function () { return idb.delMany(ids, queueStore); }).then(refreshList);
     }, function () { /* still offline: try again later */ }).then(function () {
       syncing = false;
     });
@@ -200,7 +295,7 @@
     verdictBox.className = "verdict v-" + v.verdict;
     verdictBox.dataset.verdict = v.verdict;
     var icons = { ok: "✓", already_checked_in: "↺", cancelled: "✕", waiting_list: "⏳",
-      not_signed_up: "⛔", unknown_code: "?", error: "!" };
+      not_signed_up: "⛔", unknown_code: "?", other_conference: "≠", error: "!" };
     $("verdict-icon").textContent = icons[v.verdict] || "!";
     $("verdict-title").textContent = v.title || S["verdict_" + v.verdict] || S.error;
     $("verdict-name").textContent = v.person ? v.person.name : "";
@@ -243,22 +338,26 @@
 
   function queueScan(item, verdict) {
     item.verdict = verdict;
+    item.checkpoint = cp;
     queue.push(item);
     everQueued = true;
-    save(KEY_QUEUE, queue);
     showQueue();
+    keep(function () { return idb.set(item.scan_id, item, queueStore); });
   }
 
-  function submit(item, person) {
+  function submit(item, person, otherConference) {
     // `item` is {scan_id, scanned_at, code} or {scan_id, scanned_at, registration_id}.
     function offline() {
-      var v = decideLocally(person, item.scanned_at);
+      var v = person || !otherConference ? decideLocally(person, item.scanned_at) : {
+        verdict: "other_conference", person: null, detail: S.other_detail,
+        title: fmt(S.other_conference, { name: otherConference }),
+      };
       v.offline = true;
       queueScan(item, v.verdict);
       showVerdict(v);
     }
     if (!isOnline()) return offline();
-    var body = { scan_id: item.scan_id, scanned_at: item.scanned_at, device_id: deviceId() };
+    var body = { scan_id: item.scan_id, scanned_at: item.scanned_at, device_id: device };
     if (item.code) body.code = item.code; else body.registration_id = item.registration_id;
     request(config.scanUrl, { method: "POST", body: body }).then(function (r) {
       if (r.status === 200) {
@@ -281,7 +380,9 @@
     if (fromCamera && code === last.code && now - last.at < REPEAT_MS) return;
     last = { code: code, at: now };
     var item = { scan_id: uuid4(), scanned_at: new Date().toISOString(), code: code };
-    submit(item, byHash[sha256(code)] || null);
+    var hash = sha256(code);
+    var other = list && list.other_conferences ? list.other_conferences[hash] : null;
+    submit(item, (code.length === SHORT_LENGTH ? byShort[hash] : byHash[hash]) || null, other);
   }
 
   function handlePerson(person) {
@@ -294,6 +395,7 @@
   var canvas = $("frame");
   var detector = null;
   var scanningFrame = false;
+  var zxingPrepared = false;
 
   function cameraNote(text) {
     var note = $("camera-note");
@@ -321,7 +423,7 @@
         }
       })
       .then(function () {
-        document.body.dataset.decoder = detector ? "barcodedetector" : "jsqr";
+        document.body.dataset.decoder = detector ? "barcodedetector" : "zxing";
         setTimeout(tick, 100);
       })
       .catch(function () {
@@ -330,20 +432,36 @@
       });
   }
 
+  function zxing() {
+    var lib = window.ZXingWASM;
+    if (!lib) return null;
+    if (!zxingPrepared) {
+      // Samla serves the WebAssembly itself: never the package's default CDN.
+      lib.prepareZXingModule({
+        overrides: {
+          locateFile: function (path, prefix) { return /\.wasm$/.test(path) ? config.zxingWasm : prefix + path; },
+        },
+      });
+      zxingPrepared = true;
+    }
+    return lib;
+  }
+
   function decodeFrame() {
     if (detector) {
       return detector.detect(video).then(function (codes) {
         return codes.length ? codes[0].rawValue : null;
       }, function () { detector = null; return null; });
     }
-    if (!window.jsQR || !video.videoWidth) return Promise.resolve(null);
+    var lib = zxing();
+    if (!lib || !video.videoWidth) return Promise.resolve(null);
     var scale = Math.min(1, 640 / video.videoWidth);
     var w = Math.round(video.videoWidth * scale), h = Math.round(video.videoHeight * scale);
     canvas.width = w; canvas.height = h;
     var ctx = canvas.getContext("2d", { willReadFrequently: true });
     ctx.drawImage(video, 0, 0, w, h);
-    var found = window.jsQR(ctx.getImageData(0, 0, w, h).data, w, h, { inversionAttempts: "dontInvert" });
-    return Promise.resolve(found ? found.data : null);
+    return lib.readBarcodes(ctx.getImageData(0, 0, w, h), { formats: ["QRCode"], maxNumberOfSymbols: 1 })
+      .then(function (found) { return found.length && found[0].isValid ? found[0].text : null; });
   }
 
   function tick() {
@@ -365,6 +483,11 @@
   // Search by name ----------------------------------------------------------------------------------
   var searchTimer = null;
 
+  function stateOf(p) {
+    if (p.checked_in_at) return fmt(S.checked_in_at, { time: timeOf(p.checked_in_at) });
+    return p.verdict === "ok" ? "" : S["verdict_" + p.verdict];
+  }
+
   function renderResults(people) {
     var ul = $("search-results");
     ul.textContent = "";
@@ -376,29 +499,36 @@
     }
     people.forEach(function (p) {
       var li = document.createElement("li");
+      li.dataset.verdict = p.checked_in_at ? "already_checked_in" : p.verdict;
       var who = document.createElement("span");
       who.className = "who";
       who.textContent = p.name;
       var small = document.createElement("small");
-      small.textContent = [p.organisation, p.verdict === "ok" ? "" : S["verdict_" + p.verdict]]
-        .filter(Boolean).join(" · ");
+      small.textContent = [p.organisation, stateOf(p)].filter(Boolean).join(" · ");
       who.appendChild(small);
-      var button = document.createElement("button");
-      button.type = "button";
-      button.textContent = S.check_in;
-      button.addEventListener("click", function () { handlePerson(p); });
       li.appendChild(who);
-      li.appendChild(button);
+      // Only where it can succeed: not for someone already in, cancelled or waiting.
+      if (p.can_check_in) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = S.check_in;
+        button.setAttribute("aria-label", S.check_in + " " + p.name);
+        button.addEventListener("click", function () { handlePerson(p); });
+        li.appendChild(button);
+      }
       ul.appendChild(li);
     });
   }
 
   function searchLocally(q) {
-    q = q.toLocaleLowerCase();
+    var wanted = names.folds(q);
     var people = list ? list.people : [];
     return people.filter(function (p) {
-      return p.name.toLocaleLowerCase().indexOf(q) >= 0 || (p.organisation || "").toLocaleLowerCase().indexOf(q) >= 0;
-    }).slice(0, 20);
+      return names.matches(wanted, p.name, p.organisation);
+    }).slice(0, 20).map(function (p) {
+      var at = seen[p.id] || p.checked_in_at || null;
+      return Object.assign({}, p, { checked_in_at: at, can_check_in: p.verdict === "ok" && !at });
+    });
   }
 
   function search() {
@@ -428,18 +558,49 @@
   // A USB scanner types into whatever has focus: keep it on the code field unless the person is
   // searching or pressing a button.
   document.addEventListener("click", function (event) {
-    if (!event.target.closest("#search-form") && !event.target.closest("a")) codeInput.focus();
+    if (!event.target.closest("#search-form") && !event.target.closest("a") && !event.target.closest("#update")) codeInput.focus();
   });
-  window.addEventListener("online", function () { showNet(); sync(); });
-  window.addEventListener("offline", showNet);
-  setInterval(function () { showNet(); sync(); }, 5000);
-  setInterval(refreshList, 60000);
 
-  indexList();
+  function loadState() {
+    return keep(migrateLocalStorage).then(function () {
+      return Promise.all([
+        idb.get(LIST_KEY, kv), idb.get(SEEN_KEY, kv), idb.get("device", kv), idb.get(CHANGED_KEY, kv),
+        idb.values(queueStore),
+      ]);
+    }).then(function (values) {
+      list = values[0] || null;
+      seen = values[1] || {};
+      device = values[2] || null;
+      changedAt = values[3] || null;
+      queue = (values[4] || []).filter(function (item) { return item.checkpoint === cp; });
+      queue.sort(function (a, b) { return a.scanned_at < b.scanned_at ? -1 : 1; });
+      everQueued = queue.length > 0;
+    }, storageFailed).then(function () {
+      if (!device) { device = uuid4(); keep(function () { return idb.set("device", device, kv); }); }
+    });
+  }
+
   showNet();
-  showQueue();
   codeInput.focus();
-  sync().then(refreshList);
+  if (navigator.storage && navigator.storage.persist) {
+    navigator.storage.persist().then(function (granted) { document.body.dataset.persisted = granted ? "1" : "0"; }, function () {});
+  }
+  loadState().then(function () {
+    indexList();
+    showQueue();
+    document.body.dataset.ready = "1";
+    window.addEventListener("online", function () { showNet(); sync().then(checkStatus); });
+    window.addEventListener("offline", showNet);
+    setInterval(function () { showNet(); sync(); }, 5000);
+    setInterval(checkStatus, 30000);
+    setInterval(refreshList, 5 * 60000);
+    return sync().then(refreshList);
+  });
   startCamera();
-  window.samlaScanner = { sha256: sha256, queue: function () { return queue.slice(); } };
+  window.samlaScanner = {
+    sha256: sha256,
+    queue: function () { return queue.slice(); },
+    storageProblem: function () { return storageProblem; },
+    checkStatus: checkStatus,
+  };
 })();

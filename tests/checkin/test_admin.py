@@ -47,6 +47,8 @@ def test_registration_page_shows_badge_box_with_buttons(client, organiser, atten
     assert response.status_code == 200
     assert f"{badge[:4]}…" in text
     assert badge not in text
+    short = active_code(attendee).short_code
+    assert f"Short code on the badge: {short[:4]}-{short[4:]}" in text
     assert 'value="reissue"' in text
     assert 'value="revoke"' in text
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from checkin.models import Entry, Scan
+from checkin.models import BadgeCode, Entry, Scan
 from checkin.services import badge_code_for, door_staff_assign
 from registration.models import Registration
 from tests.checkin.conftest import set_status
@@ -213,6 +213,7 @@ def test_api_list_has_hashes_and_door_fields_only(entrance, attendee, badge, doo
         {
             "id": attendee.pk,
             "h": hashlib.sha256(badge.encode()).hexdigest(),
+            "s": hashlib.sha256(BadgeCode.objects.get(code=badge).short_code.encode()).hexdigest(),
             "name": "Alva Ek",
             "organisation": "Malmö stad",
             "status": "confirmed",
@@ -310,6 +311,7 @@ def test_api_search_by_name_door_fields(entrance, attendee, door_user):
             "status": "confirmed",
             "verdict": "ok",
             "checked_in_at": None,
+            "can_check_in": True,
         }
     ]
 

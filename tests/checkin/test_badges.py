@@ -54,7 +54,8 @@ def people(conference, names):
     rows = []
     for name in names:
         registration = RegistrationFactory(conference=conference, name=name)
-        rows.append((registration, badge_code_for(registration).code))
+        badge = badge_code_for(registration)
+        rows.append((registration, badge.code, badge.short_code))
     return rows
 
 
@@ -67,7 +68,7 @@ def test_render_sheet_every_qr_decodes_to_its_badge_code(
 
     pdf = render_sheet(conference, rows, layout=layout)
 
-    assert sorted(decode_qr_codes(pdf, tmp_path)) == sorted(code for _r, code in rows)
+    assert sorted(decode_qr_codes(pdf, tmp_path)) == sorted(code for _r, code, _s in rows)
     assert len(list(tmp_path.glob("page*.png"))) == pages
 
 
@@ -88,7 +89,7 @@ def test_render_sheet_long_and_non_latin_names_fit_and_are_escaped(conference, t
     assert "<b>Fet</b> & Co" in text
     assert "Σωκράτης" in text
     assert "Алексей" in text
-    assert sorted(decode_qr_codes(pdf, tmp_path)) == sorted(code for _r, code in rows)
+    assert sorted(decode_qr_codes(pdf, tmp_path)) == sorted(code for _r, code, _s in rows)
 
 
 def _font_families() -> str:
@@ -211,3 +212,25 @@ def test_badge_job_other_organiser_404(client, conference):
     response = client.get(f"/organiser/{conference.slug}/badges/")
 
     assert response.status_code == 404
+
+
+@needs_tools
+def test_my_badge_qr_decodes_and_short_code_is_printed_under_it(client, conference, tmp_path):
+    registration = RegistrationFactory(conference=conference, name="Karin Ödegaard")
+    badge = badge_code_for(registration)
+
+    response = client.get(f"/r/{registration.manage_token}/badge.pdf")
+
+    assert response.status_code == 200
+    assert decode_qr_codes(response.content, tmp_path) == [badge.code]
+    printed = f"{badge.short_code[:4]}-{badge.short_code[4:]}"
+    assert pdf_text(response.content, tmp_path).count(printed) == 1
+
+
+@needs_tools
+def test_render_sheet_prints_each_short_code_once(conference, tmp_path):
+    rows = people(conference, [f"Deltagare {n}" for n in range(3)])
+
+    text = pdf_text(render_sheet(conference, rows, layout="card"), tmp_path)
+
+    assert [text.count(f"{short[:4]}-{short[4:]}") for _r, _c, short in rows] == [1, 1, 1]

@@ -59,7 +59,10 @@ def test_scanner_page_has_config_and_local_decoder(client, door_user, entrance):
 
     text = response.content.decode()
     assert response.status_code == 200
-    assert "checkin/vendor/jsQR.js" in text
+    assert "/static/vendor/zxing-wasm/reader.iife.js" in text
+    assert "/static/vendor/zxing-wasm/zxing_reader.wasm" in text
+    assert "/static/vendor/idb-keyval/umd.js" in text
+    assert "jsQR" not in text
     assert "checkin/scanner.js" in text
     assert f"/api/checkin/checkpoints/{entrance.pk}/scans/" in text
     assert "cdn" not in text.lower()

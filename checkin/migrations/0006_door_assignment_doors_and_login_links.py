@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checkin', '0003_badge_job'),
+        ('checkin', '0005_badgecode_short_code_unique'),
         ('conference', '0004_session_room_restrict'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
