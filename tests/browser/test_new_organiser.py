@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 
 from checkin.models import BadgeCode
@@ -32,6 +33,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ARTIFACT = Path(__file__).resolve().parents[2] / "test-artifacts" / "organiser-actions.txt"
 PROGRAMME_GOAL = 66
 DAY_ONE, DAY_TWO = "2027-05-12", "2027-05-13"
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}}
 
 
 class Actions:
@@ -157,6 +159,11 @@ def test_a_new_organiser_builds_publishes_and_staffs_a_conference(live_server, p
         local(2027, 5, 13, 13),
         False,
     )
+
+    # The empty editor: a column of slots without a room, so the first session can be added.
+    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in found] == []
+    assert page.locator("#editor thead th").all_inner_texts() == ["Tid", "Ingen lokal"] * 2
 
     lunch = add_session(act, page, f"{DAY_ONE}T12:00", title="Lunch", kind="meal")
     opening = add_session(
