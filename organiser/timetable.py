@@ -84,7 +84,9 @@ def _day(day, sessions, rooms, conference) -> EditorDay:
         moments.add(min(session.end, finish))
     times = sorted(moments)
     index = {moment: i for i, moment in enumerate(times)}
-    roomless = any(s.room_id is None for s in sessions)
+    # A conference without rooms still gets a column of empty slots: its first session can then
+    # be added on the timetable, naming a new room in the same dialog.
+    roomless = not rooms or any(s.room_id is None for s in sessions)
     columns = list(rooms) + ([None] if roomless else [])
     # Each column: clusters of overlapping sessions (one cell each; a clash shares a cell).
     grid = [[None] * len(columns) for _ in times[:-1]]

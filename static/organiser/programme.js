@@ -63,6 +63,15 @@
 
   function wireSessionForm(form) {
     const box = form.querySelector(".check-result");
+    // A slot fills in its room; naming a new room means that one instead (the server refuses
+    // both at once), so typing a name clears the choice rather than costing a second action.
+    const room = form.querySelector("[name=room]");
+    const newRoom = form.querySelector("[name=new_room_name]");
+    if (room && newRoom) {
+      newRoom.addEventListener("input", () => {
+        if (newRoom.value.trim()) room.value = "";
+      });
+    }
     form.addEventListener("submit", async (event) => {
       if (form.dataset.checked === "yes") return;
       event.preventDefault();

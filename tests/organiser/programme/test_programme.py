@@ -444,3 +444,14 @@ def test_cancel_e_mails_wait_for_the_commit(
 
     assert EmailLog.objects.count() == 0
     assert len(callbacks) >= 1
+
+
+def test_editor_without_rooms_offers_slots_without_a_room(organiser_client, conference):
+    response = organiser_client.get(url("programme", conference))
+
+    html = response.content.decode()
+    first = response.context["days"][0].rows[0].cells[0]
+    assert (first.room, first.sessions) == (None, [])
+    add = url("programme-add", conference) + f"?start={first.start_input}"
+    assert f'href="{add}"' in html
+    assert "ange en ny lokal när du lägger till en programpunkt" in html
