@@ -29,6 +29,22 @@ from .waiting import (
 )
 
 
+def _details_apply(registration: Registration, cleaned: dict, meal_ids) -> list[str]:
+    """Write the cleaned fields and meals that differ; return the names of what changed.
+    Caller holds the conference lock inside a transaction."""
+    changed = [f for f, v in cleaned.items() if getattr(registration, f) != v]
+    for field in changed:
+        setattr(registration, field, cleaned[field])
+    if changed:
+        registration.save(update_fields=[*changed, "updated_at"])
+    if meal_ids is not None:
+        meals = _resolve_meals(registration.conference, meal_ids)
+        if {m.pk for m in meals} != set(registration.meals.values_list("pk", flat=True)):
+            registration.meals.set(meals)
+            changed.append("meals")
+    return changed
+
+
 def registration_update(
     *, registration: Registration, actor=None, meal_ids=None, **fields
 ) -> Registration:
@@ -41,16 +57,7 @@ def registration_update(
             raise RegistrationError(
                 "registration_cancelled", _("This registration has been cancelled.")
             )
-        changed = [f for f, v in cleaned.items() if getattr(registration, f) != v]
-        for field in changed:
-            setattr(registration, field, cleaned[field])
-        if changed:
-            registration.save(update_fields=[*changed, "updated_at"])
-        if meal_ids is not None:
-            meals = _resolve_meals(registration.conference, meal_ids)
-            if {m.pk for m in meals} != set(registration.meals.values_list("pk", flat=True)):
-                registration.meals.set(meals)
-                changed.append("meals")
+        changed = _details_apply(registration, cleaned, meal_ids)
         if changed:
             audit(registration=registration, action="details_changed", actor=actor, fields=changed)
     return registration
@@ -83,16 +90,7 @@ def registration_correct(
                 _("Someone else is registered with this e-mail address."),
                 "email",
             )
-        changed = [f for f, v in cleaned.items() if getattr(registration, f) != v]
-        for field in changed:
-            setattr(registration, field, cleaned[field])
-        if changed:
-            registration.save(update_fields=[*changed, "updated_at"])
-        if meal_ids is not None:
-            meals = _resolve_meals(registration.conference, meal_ids)
-            if {m.pk for m in meals} != set(registration.meals.values_list("pk", flat=True)):
-                registration.meals.set(meals)
-                changed.append("meals")
+        changed = _details_apply(registration, cleaned, meal_ids)
         if changed:
             audit(
                 registration=registration,
