@@ -257,7 +257,9 @@ class DoorAssignmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = self.fields["user"].queryset.filter(is_active=True)
+        # The admin's read-only view (no change permission) builds this form without fields.
+        if "user" in self.fields:
+            self.fields["user"].queryset = self.fields["user"].queryset.filter(is_active=True)
 
 
 @admin.register(DoorAssignment)
