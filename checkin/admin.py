@@ -207,8 +207,9 @@ class CheckpointForm(forms.ModelForm):
 
 @admin.register(Checkpoint)
 class CheckpointAdmin(OrganiserScoped, admin.ModelAdmin):
-    """Doors. Entrances per day and session doors are also created by themselves when door staff
-    or the live page open; here organisers add, check or remove them."""
+    """Doors. Entrances per day and session doors follow the programme by themselves
+    (checkin.services.checkpoints_ensure_current, run by whoever lists doors first: a door
+    device's token, the door pages, the live page); here organisers add, check or remove them."""
 
     form = CheckpointForm
     list_display = ["__str__", "kind", "day", "conference"]

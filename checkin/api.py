@@ -25,7 +25,7 @@ from .selectors import (
     door_list,
     door_search,
 )
-from .services import scan_submit, scans_sync
+from .services import checkpoints_ensure_current, scan_submit, scans_sync
 
 MAX_BATCH = 2000
 # A door scans a badge every second or two; looking up its token, checkpoint and right to scan
@@ -110,6 +110,8 @@ class CheckpointList(DoorView):
     def get(self, request):
         rows = []
         for conference in conferences_for_door(request.user).order_by("-start"):
+            # Doors exist for a device that only ever used its token, too.
+            checkpoints_ensure_current(conference=conference)
             for checkpoint in checkpoints_for(conference):
                 rows.append(
                     {

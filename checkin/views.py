@@ -37,7 +37,7 @@ from .services import (
     badge_code_reissue,
     badge_code_revoke,
     badge_job_create,
-    checkpoints_ensure,
+    checkpoints_ensure_current,
 )
 
 door_required = login_required(login_url="checkin:login")
@@ -56,7 +56,7 @@ def door_home(request):
     conferences = list(conferences_for_door(request.user).order_by("-start"))
     groups = []
     for conference in conferences:
-        checkpoints_ensure(conference=conference)
+        checkpoints_ensure_current(conference=conference)
         groups.append((conference, checkpoints_for(conference)))
     status = 200 if groups else 403
     return render(request, "checkin/door_home.html", {"groups": groups}, status=status)
@@ -120,7 +120,7 @@ def _organised(request, slug) -> Conference:
 @door_required
 def live(request, slug):
     conference = _organised(request, slug)
-    checkpoints_ensure(conference=conference)
+    checkpoints_ensure_current(conference=conference)
     selected = request.GET.get("missing")
     selected = parse_id(selected)
     with timezone.override(conference.time_zone):
