@@ -1,8 +1,10 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .models import Session
 from .presenters import timetable_prepare
@@ -18,6 +20,9 @@ TIMETABLE_CACHE_SECONDS = 60 * 60 * 24
 
 
 def page_not_found(request, exception=None):
+    if request.path_info.startswith("/api/"):
+        # An address the API does not have answers like every other API error.
+        return JsonResponse({"code": "not_found", "detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 

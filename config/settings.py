@@ -202,6 +202,10 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "conference.models.Session.Status",
         "SeatStatusEnum": "registration.models.SeatStatus",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "conference.api_errors.document_errors",
+    ],
 }
 
 # Production hardening: on unless DEBUG.
