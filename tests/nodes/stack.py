@@ -110,6 +110,17 @@ class Postgres:
     def stop(self, mode="fast"):
         self._ctl("-m", mode, "stop")
 
+    def url_of(self, database):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def tool(self, name, *args):
+        """pg_dump, pg_restore, createdb ... against this cluster."""
+        return subprocess.run(
+            [str(PG_BIN / name), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", *args],
+            check=True,
+            capture_output=True,
+        )
+
     def psql(self, sql, database="samla"):
         result = subprocess.run(
             [
@@ -183,15 +194,15 @@ class Stack:
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
             SITE_URL="http://127.0.0.1",
             DJANGO_SETTINGS_MODULE="config.settings_test",
-            **extra,
         )
+        environment.update(extra)
         return environment
 
-    def manage(self, *args, input_text=None):
+    def manage(self, *args, input_text=None, **env):
         result = subprocess.run(
             [str(BIN / "python"), "manage.py", *args],
             cwd=ROOT,
-            env=self.env(),
+            env=self.env(**env),
             capture_output=True,
             text=True,
             input=input_text,
@@ -201,9 +212,9 @@ class Stack:
             raise RuntimeError(result.stderr[-3000:])
         return result.stdout
 
-    def shell(self, code: str):
+    def shell(self, code: str, **env):
         """Run Python in Django against the stack's database; returns what it prints as JSON."""
-        return json.loads(self.manage("shell", "-c", code).strip().splitlines()[-1])
+        return json.loads(self.manage("shell", "-c", code, **env).strip().splitlines()[-1])
 
     def _spawn(self, command, name, env=None):
         log = open(self.directory / f"{name}.log", "wb")  # noqa: SIM115 — closed with the process
@@ -213,7 +224,7 @@ class Stack:
         self.processes.append((process, log))
         return process
 
-    def node(self, workers=2):
+    def node(self, workers=2, **env):
         port = free_port()
         process = self._spawn(
             [
@@ -229,7 +240,7 @@ class Stack:
                 "30",
             ],
             f"node-{len(self.nodes)}",
-            env=self.env(),
+            env=self.env(**env),
         )
         wait_for_port(port)
         self.nodes.append((port, process))
