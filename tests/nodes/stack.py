@@ -153,6 +153,13 @@ class Stack:
         self.postgres = Postgres()
         self.postgres.psql("CREATE DATABASE samla", database="postgres")
         self.redis_port = free_port()
+        self.redis_start()
+        self.media = directory / "media"
+        self.media.mkdir()
+        self.manage("migrate", "--noinput")
+        self.nodes = []
+
+    def redis_start(self):
         self.redis = self._spawn(
             [
                 shutil.which("redis-server") or "/usr/bin/redis-server",
@@ -168,10 +175,30 @@ class Stack:
             "redis",
         )
         wait_for_port(self.redis_port)
-        self.media = directory / "media"
-        self.media.mkdir()
-        self.manage("migrate", "--noinput")
-        self.nodes = []
+
+    def redis_stop(self):
+        os.killpg(self.redis.pid, signal.SIGKILL)
+        self.redis.wait(10)
+
+    def worker(self, concurrency=2, **env):
+        """A Celery worker; returns its process (its pool processes are its children)."""
+        process = self._spawn(
+            [
+                str(BIN / "celery"),
+                "-A",
+                "config",
+                "worker",
+                "-c",
+                str(concurrency),
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "info",
+            ],
+            "worker",
+            env=self.env(**env),
+        )
+        return process
 
     def env(self, **extra):
         environment = {
