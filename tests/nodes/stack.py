@@ -195,7 +195,7 @@ class Stack:
                 "-l",
                 "info",
             ],
-            "worker",
+            f"worker-{sum(1 for p, _log in self.processes if 'celery' in str(p.args))}",
             env=self.env(**env),
         )
         return process
