@@ -1,6 +1,7 @@
 import json
 import re
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
@@ -106,8 +107,11 @@ class RefuseUnstorableInputMiddleware:
 
     def refuse(self, request):
         path = request.path_info
-        check_path = not path.startswith(UNPREFIXED)
-        language = translation.get_language_from_request(request, check_path=check_path)
+        # As SamlaLocaleMiddleware would have chosen: pages without a prefix are Swedish.
+        if path.startswith(UNPREFIXED):
+            language = translation.get_language_from_request(request, check_path=False)
+        else:
+            language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
         with translation.override(language):
             detail = _(
                 "The request holds characters that cannot be stored, such as a NUL character."

@@ -168,3 +168,18 @@ def test_organiser_pages_fit_a_phone_in_both_languages_and_work_by_keyboard(
     rows = phone.locator("#registrations tbody tr")
     assert rows.count() == 1
     assert "Långnamnsson-Efternamnsdotter 5" in rows.first.inner_text()
+
+
+def test_error_pages_fit_a_phone_in_both_languages(live_server, page_at, screenshot, monkeypatch):
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+
+    phone = page_at(PHONE)
+    assert_fit(phone, live_server.url, ["r/%00/"], screenshot, status=400)
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("the database is restarting")
+
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)
+    assert_fit(phone, live_server.url, [""], screenshot, status=503)
+    monkeypatch.undo()
