@@ -28,6 +28,8 @@ class SamlaLocaleMiddleware(LocaleMiddleware):
 # (which JSON's "\ud800" escape produces); either one reaching a query is a server error.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 JSON_CONTENT_TYPES = ("application/json", "application/problem+json")
+# What JSON text needs to carry either: a raw NUL, or the escape of a NUL or of a surrogate.
+JSON_SUSPECT = re.compile(rb"\x00|\\u0000|\\u[dD][89a-fA-F]")
 
 
 def unstorable(value) -> bool:
@@ -72,9 +74,14 @@ def _body_unstorable(request) -> bool:
         return _querydict_unstorable(request.POST)
     if content_type in JSON_CONTENT_TYPES or content_type.endswith("+json"):
         try:
-            data = json.loads(request.body)
+            body = request.body
         except RequestDataTooBig:
             return False  # Django answers 400 itself when the view reads the body
+        # Parsed only when it may hold one: a registration rush posts JSON on its hot path.
+        if not JSON_SUSPECT.search(body):
+            return False
+        try:
+            data = json.loads(body)
         except ValueError:
             return False  # not JSON: the parser's own 400
         return unstorable(data)
