@@ -3,6 +3,7 @@
     .venv/bin/python bench/registration_rush.py [--registrations 600] [--rounds 3]
         [--concurrency 16] [--workers 4] [--worker-class sync] [--threads 1] [--history 5000]
         [--parts] [--celery-worker] [--broker redis://127.0.0.1:6379/14] [--no-write]
+        [--nodes 2]
 
 Creates its own database `samla_bench` (dropped and re-created) holding a past conference with
 `--history` registrations, analysed and checkpointed, starts gunicorn on 127.0.0.1 as README.md
@@ -17,6 +18,11 @@ E-mails are queued in Redis (the broker's db is purged afterwards); with --celer
 Celery worker (one process, `--pool solo`) sends them meanwhile, with Django's locmem e-mail
 backend, on the same two cores. Results are written under "## Registration rush" in
 bench/RESULTS.md.
+
+`--nodes 2` also starts two more gunicorn nodes with half the workers each behind HAProxy
+(Debian's haproxy, round robin, on loopback) and times, in the same interleaved rounds, the
+registrations through the balancer next to those through the one node (each at its own
+conference); the figures go under "## Registration rush on two nodes".
 """
 
 import argparse
@@ -177,14 +183,15 @@ def env():
     }
 
 
-def fire(method, path, bodies, concurrency):
+def fire(method, path, bodies, concurrency, port=None):
     """Send each body once, `concurrency` keep-alive clients at a time; return latencies,
     statuses and wall time."""
     latencies, statuses, lock = [], [], threading.Lock()
     queue = list(enumerate(bodies))
+    port = port or PORT
 
     def client():
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while True:
             with lock:
                 if not queue:
@@ -200,7 +207,7 @@ def fire(method, path, bodies, concurrency):
                 status = response.status
             except OSError:
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 status = 0
             elapsed = time.perf_counter() - t0
             with lock:
@@ -217,10 +224,12 @@ def fire(method, path, bodies, concurrency):
     return latencies, statuses, time.perf_counter() - started
 
 
-def cpu_snapshot(server_pid):
-    """CPU seconds of gunicorn (master and workers) and of the PostgreSQL backends serving
+def cpu_snapshot(server_pids):
+    """CPU seconds of gunicorn (masters and workers) and of the PostgreSQL backends serving
     the bench database. Unlike latency, these hardly move when others share the machine."""
-    pids = Server("", server_pid).worker_pids() + [server_pid]
+    if isinstance(server_pids, int):
+        server_pids = [server_pids]
+    pids = [pid for master in server_pids for pid in [master, *Server("", master).worker_pids()]]
     app = 0.0
     for pid in pids:
         try:
@@ -276,6 +285,9 @@ def main():
     parser.add_argument("--celery-worker", action="store_true")
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--nodes", type=int, default=1, help="2: also through two nodes behind HAProxy"
+    )
     args = parser.parse_args()
     global PORT, BROKER
     BROKER = args.broker
@@ -295,6 +307,8 @@ def main():
     run = {"cwd": ROOT, "env": environment, "check": True}
     subprocess.run([python, "manage.py", "migrate", "-v0"], **run)
     prefixes = ["rush", "sql"] if args.parts else ["rush"]
+    if args.nodes > 1:
+        prefixes.append("nodes")
     out = subprocess.run(
         [python, "manage.py", "shell", "-c",
          f"ROUNDS = {args.rounds}\nPREFIXES = {prefixes!r}\nHISTORY = {args.history}\n{SETUP}"],
@@ -324,6 +338,9 @@ def main():
         ],
         cwd=ROOT, env=environment,
     )  # fmt: skip
+    nodes, balancer, lb_port = [], None, None
+    if args.nodes > 1:
+        nodes, balancer, lb_port = start_nodes(args, environment)
     worker = None
     if args.celery_worker:
         worker = subprocess.Popen(
@@ -352,6 +369,9 @@ def main():
         fire("POST", "/bench/update/", [None] * 1000, args.concurrency)
         warm = [registration("warm", -i) for i in range(1, 601)]
         fire("POST", "/api/conferences/warm/registrations/", warm[:300], args.concurrency)
+        if nodes:
+            wait_for(lb_port)
+            fire("POST", "/bench/update/", [None] * 400, args.concurrency, lb_port)
         if args.parts:
             fire("POST", "/bench/sql/warm/", warm[300:], args.concurrency)
         load_before = os.getloadavg()
@@ -363,8 +383,18 @@ def main():
             order = ("bare", "registration") if r % 2 else ("registration", "bare")
             if args.parts:
                 order = (*order, *PARTS)
+            if nodes:
+                order = ("nodes", *order) if r % 2 else (*order, "nodes")
             for kind in order:
-                if kind == "bare":
+                port, pids = None, server.pid
+                if kind == "nodes":
+                    port, pids = lb_port, [node.pid for node in nodes]
+                    path = f"/api/conferences/nodes-{r}/registrations/"
+                    bodies = [
+                        registration(f"nodes-{r}", r * 100_000 + 70_000 + i)
+                        for i in range(args.registrations)
+                    ]
+                elif kind == "bare":
                     path, bodies = "/bench/update/", [None] * args.registrations
                 elif kind in PARTS:
                     template, prefix, offset, _what = PARTS[kind]
@@ -378,20 +408,16 @@ def main():
                     bodies = [
                         registration(slug, r * 100_000 + i) for i in range(args.registrations)
                     ]
-                before = cpu_snapshot(server.pid)
-                latencies, statuses, wall = fire("POST", path, bodies, args.concurrency)
-                measured[kind] = (
-                    latencies,
-                    statuses,
-                    wall,
-                    cpu_used(before, cpu_snapshot(server.pid)),
-                )
+                before = cpu_snapshot(pids)
+                latencies, statuses, wall = fire("POST", path, bodies, args.concurrency, port)
+                measured[kind] = (latencies, statuses, wall, cpu_used(before, cpu_snapshot(pids)))
             rounds.append(measured)
         load_after = os.getloadavg()
         backlog = redis.Redis.from_url(BROKER).llen("celery")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in [server, *nodes, *([balancer] if balancer else [])]:
+            process.terminate()
+            process.wait(timeout=30)
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
@@ -473,10 +499,29 @@ def main():
         f"confirmed {confirmed}, waiting {waiting}, total {total}, oversold {oversold}, "
         f"errors {errors}",
     ]
+    if nodes:
+        node_lat, node_status, node_rps, node_cpu = pooled("nodes")
+        errors += sum(1 for s in node_status if s != 202)
+        per_node = max(1, args.workers // args.nodes)
+        lines[-1:-1] = [
+            f"{args.nodes} nodes x {per_node} workers behind HAProxy (round robin): "
+            f"{node_rps:.0f} req/s, p50 {pct(node_lat, 50):.1f} ms, p99 {pct(node_lat, 99):.1f} ms"
+            f", CPU ms " + "{:.1f} + {:.1f}".format(*(t * 1000 / len(node_lat) for t in node_cpu)),
+            f"one node x {args.workers} workers, same rounds: {reg_rps:.0f} req/s, "
+            f"p50 {pct(reg_lat, 50):.1f} ms, p99 {pct(reg_lat, 99):.1f} ms; "
+            f"ratio {args.nodes} nodes / one node: {node_rps / reg_rps:.2f} "
+            "(per round: "
+            + ", ".join(f"{rps(m, 'nodes') / rps(m, 'registration'):.2f}" for m in rounds)
+            + ")",
+        ]
+        lines[-1] = (
+            f"confirmed {confirmed}, waiting {waiting}, total {total}, oversold {oversold}, "
+            f"errors {errors}"
+        )
     print("\n".join(lines))
     print("statuses:", sorted(collections.Counter(reg_status).items()))
     if not args.no_write:
-        write_results(lines)
+        write_results(lines, nodes=args.nodes)
 
 
 NOTES = """\
@@ -547,8 +592,86 @@ registration does 430–680/s here, and this harness's bare endpoint (raw SQL, n
 """
 
 
-def write_results(lines):
+def wait_for(port, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"nothing listens on {port}") from None
+            time.sleep(0.2)
+
+
+def start_nodes(args, environment):
+    """`--nodes` gunicorn nodes with the workers shared out, and HAProxy in front of them;
+    (node processes, the HAProxy process, its port)."""
+    per_node = max(1, args.workers // args.nodes)
+    nodes, ports = [], []
+    for _ in range(args.nodes):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            ports.append(probe.getsockname()[1])
+        nodes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "config.wsgi:application",
+                    "-b",
+                    f"127.0.0.1:{ports[-1]}",
+                    "-w",
+                    str(per_node),
+                    "--worker-class",
+                    args.worker_class,
+                    "--threads",
+                    str(args.threads),
+                    "--log-level",
+                    "error",
+                    "--keep-alive",
+                    "30",
+                ],
+                cwd=ROOT,
+                env=environment,
+            )  # fmt: skip
+        )
+    for port in ports:
+        wait_for(port)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        lb_port = probe.getsockname()[1]
+    servers = "\n".join(f"    server node{i} 127.0.0.1:{p}" for i, p in enumerate(ports))
+    config = Path(tempfile.mkdtemp(prefix="samla-haproxy-")) / "haproxy.cfg"
+    config.write_text(
+        "global\n    maxconn 1024\ndefaults\n    mode http\n    timeout connect 5s\n"
+        "    timeout client 60s\n    timeout server 60s\n"
+        f"frontend samla\n    bind 127.0.0.1:{lb_port}\n    default_backend nodes\n"
+        f"backend nodes\n    balance roundrobin\n{servers}\n"
+    )
+    balancer = subprocess.Popen(["/usr/sbin/haproxy", "-f", str(config), "-db"])
+    wait_for(lb_port)
+    config.unlink()
+    config.parent.rmdir()
+    return nodes, balancer, lb_port
+
+
+def write_results(lines, nodes=1):
     machine = machine_info(f"{PG}/postgres")
+    if nodes > 1:
+        section = "two nodes" if nodes == 2 else f"{nodes} nodes"
+        results_write(
+            f"Registration rush on {section}",
+            "`.venv/bin/python bench/registration_rush.py "
+            + " ".join(a for a in sys.argv[1:] if a != "--no-write")
+            + f"` ({machine['date']}). Machine: {machine['cpus']} CPUs, {machine['ram']} RAM; "
+            "client, HAProxy, every gunicorn node and PostgreSQL on the same machine, so the "
+            "nodes share its cores: this shows that registrations through a balancer stay "
+            "exact (oversold 0) and what the extra hop costs, not how a second machine scales."
+            "\n\n```\n" + "\n".join(lines) + "\n```\n",
+        )
+        return
     results_write(
         "Registration rush",
         "`.venv/bin/python bench/registration_rush.py "

@@ -207,8 +207,9 @@ class CheckpointForm(forms.ModelForm):
 
 @admin.register(Checkpoint)
 class CheckpointAdmin(OrganiserScoped, admin.ModelAdmin):
-    """Doors. Entrances per day and session doors are also created by themselves when door staff
-    or the live page open; here organisers add, check or remove them."""
+    """Doors. Entrances per day and session doors follow the programme by themselves
+    (checkin.services.checkpoints_ensure_current, run by whoever lists doors first: a door
+    device's token, the door pages, the live page); here organisers add, check or remove them."""
 
     form = CheckpointForm
     list_display = ["__str__", "kind", "day", "conference"]
@@ -257,7 +258,9 @@ class DoorAssignmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = self.fields["user"].queryset.filter(is_active=True)
+        # The admin's read-only view (no change permission) builds this form without fields.
+        if "user" in self.fields:
+            self.fields["user"].queryset = self.fields["user"].queryset.filter(is_active=True)
 
 
 @admin.register(DoorAssignment)

@@ -21,14 +21,14 @@ from .presenters import scan_payload, verdict_title
 from .selectors import (
     can_scan,
     checkpoint_get,
-    checkpoints_for_door,
     conferences_for_door,
     door_list,
     door_other_badges,
     door_search,
+    doors_by_conference,
     registrations_changed_at,
 )
-from .services import scan_submit, scans_sync
+from .services import checkpoints_ensure_current, scan_submit, scans_sync
 
 MAX_BATCH = 2000
 
@@ -127,8 +127,13 @@ class CheckpointList(DoorView):
     def get(self, request):
         rows = []
         only = self.scope()
-        for conference in conferences_for_door(request.user, only=only).order_by("-start"):
-            for checkpoint in checkpoints_for_door(request.user, conference):
+        conferences = list(conferences_for_door(request.user, only=only).order_by("-start"))
+        for conference in conferences:
+            # Doors exist for a device that only ever used its token, too.
+            checkpoints_ensure_current(conference=conference)
+        doors = doors_by_conference(request.user, conferences)
+        for conference in conferences:
+            for checkpoint in doors[conference.pk]:
                 rows.append(
                     {
                         "id": checkpoint.pk,

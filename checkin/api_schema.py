@@ -12,15 +12,18 @@ from .models import Verdict
 ERROR = inline_serializer(
     "CheckinError", {"code": serializers.CharField(), "detail": serializers.CharField()}
 )
-PERSON = inline_serializer(
-    "DoorPerson",
-    {
+
+
+def _person_fields():
+    return {
         "id": serializers.IntegerField(),
         "name": serializers.CharField(),
         "organisation": serializers.CharField(),
         "status": serializers.CharField(),
-    },
-)
+    }
+
+
+PERSON = inline_serializer("DoorPerson", _person_fields())
 SCAN_IN = {
     "scan_id": serializers.UUIDField(help_text="Made by the device; a retry sends it again."),
     "code": serializers.CharField(
@@ -44,7 +47,8 @@ SCAN_OUT = inline_serializer(
         "detail": serializers.CharField(),
         "is_duplicate": serializers.BooleanField(),
         "scanned_at": serializers.DateTimeField(),
-        "person": PERSON,
+        # Null for an unknown code; `entry` is the earlier entry, null on a first one.
+        "person": inline_serializer("ScanPerson", _person_fields(), allow_null=True),
         "entry": inline_serializer(
             "ScanEntry",
             {
@@ -52,6 +56,7 @@ SCAN_OUT = inline_serializer(
                 "checkpoint": serializers.CharField(),
                 "device": serializers.CharField(),
             },
+            allow_null=True,
         ),
     },
 )

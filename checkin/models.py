@@ -179,7 +179,7 @@ class DoorAssignment(models.Model):
 
 
 def door_link_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 class DoorLoginLink(models.Model):

@@ -60,6 +60,8 @@ def cached(kind: str, key, load):
     worker's memory, so a hit costs no unpickling. A worker reads the database again after any
     revocation anywhere, or after TIMEOUT seconds."""
     current = version()
+    if current is None:  # the shared cache is unreachable: nothing kept can be trusted
+        return load()
     slot = (kind, key)
     hit = _local.get(slot)
     now = time.monotonic()

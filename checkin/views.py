@@ -28,7 +28,7 @@ from .selectors import (
 )
 from .services import (
     badge_code_for,
-    checkpoints_ensure,
+    checkpoints_ensure_current,
     door_link_use,
 )
 
@@ -107,7 +107,7 @@ def door_home(request):
     conferences = list(conferences_for_door(request.user, only=scope).order_by("-start"))
     groups = []
     for conference in conferences:
-        checkpoints_ensure(conference=conference)
+        checkpoints_ensure_current(conference=conference)
         groups.append((conference, checkpoints_for_door(request.user, conference)))
     status = 200 if groups else 403
     return render(request, "checkin/door_home.html", {"groups": groups}, status=status)

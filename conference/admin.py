@@ -1,5 +1,7 @@
 """The organiser back office: Django's admin, scoped to the conferences a user organises."""
 
+from datetime import date
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models.functions import TruncDate
@@ -11,6 +13,7 @@ from django.utils.translation import ngettext
 
 from . import services
 from .errors import ProgrammeError
+from .ids import parse_id
 from .models import Conference, Room, Session, SiteProfile, Speaker, Track
 from .selectors import conferences_for_user
 
@@ -158,11 +161,13 @@ class DayFilter(admin.SimpleListFilter):
         return [(day.isoformat(), day.strftime("%Y-%m-%d")) for day in days]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.annotate(
-                day=TruncDate("start", tzinfo=timezone.get_current_timezone())
-            ).filter(day=self.value())
-        return queryset
+        try:
+            day = date.fromisoformat(self.value() or "")
+        except ValueError:
+            return queryset  # no day or not a date: the filter is off, not a query error
+        return queryset.annotate(
+            day=TruncDate("start", tzinfo=timezone.get_current_timezone())
+        ).filter(day=day)
 
 
 class SessionForm(forms.ModelForm):
@@ -254,8 +259,9 @@ class SessionAdmin(ScopedToConference, admin.ModelAdmin):
         services.session_delete(session=obj)
 
     def changelist_view(self, request, extra_context=None):
-        conference_id = request.GET.get("conference__id__exact")
-        if conference_id and request.method == "GET":
+        # Raw input: the list filter itself answers a bad value ("?e=1"), a query must not see it.
+        conference_id = parse_id(request.GET.get("conference__id__exact"))
+        if conference_id is not None and request.method == "GET":
             conference = conferences_for_user(request.user).filter(pk=conference_id).first()
             if conference is not None:
                 for warning in services.conference_clashes(conference=conference):

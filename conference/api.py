@@ -65,8 +65,8 @@ class SpeakerSerializer(serializers.ModelSerializer):
 class SessionSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="code", read_only=True)
     speakers = SpeakerSerializer(many=True, read_only=True)
-    room = RoomSerializer(read_only=True)
-    track = TrackSerializer(read_only=True)
+    room = RoomSerializer(read_only=True, allow_null=True)
+    track = TrackSerializer(read_only=True, allow_null=True)
     seats = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:

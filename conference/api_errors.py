@@ -41,12 +41,57 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         from django.utils.translation import gettext as _
 
+        errors = exc.detail
+        if not isinstance(errors, dict):
+            # A body that is not an object (null, a list): errors stay keyed by field.
+            errors = {"non_field_errors": errors}
         response.data = {
             "code": "invalid_input",
             "detail": _("Some fields are missing or invalid."),
-            "errors": exc.detail,
+            "errors": errors,
         }
         response.status_code = status.HTTP_400_BAD_REQUEST
     else:
         response.data = {"code": _first_code(exc.get_codes()), "detail": str(exc.detail)}
     return response
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "Machine-readable, e.g. not_found."},
+        "detail": {"type": "string", "description": "For people, in the request's language."},
+        "errors": {"type": "object", "description": "Per field, when the input was invalid."},
+    },
+    "required": ["code", "detail"],
+}
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input; `unstorable_input` for characters no database can store.",
+    "401": "No or an unknown token.",
+    "403": "Not allowed for this user.",
+    "404": "Nothing with that identifier (or not visible to this user).",
+    "415": "The body is not JSON.",
+}
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular post-processing: the error answers every operation can give, in the one
+    shape the exception handler above and conference.middleware give them."""
+    result.setdefault("components", {}).setdefault("schemas", {})["ApiError"] = ERROR_SCHEMA
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            statuses = ["400"]  # conference.middleware refuses unstorable input anywhere
+            if "{" in path:
+                statuses.append("404")
+            if any(operation.get("security") or ()):
+                statuses += ["401", "403"]
+            if "requestBody" in operation:
+                statuses.append("415")
+            responses = operation.setdefault("responses", {})
+            for status_code in statuses:
+                responses.setdefault(
+                    status_code,
+                    {"description": ERROR_DESCRIPTIONS[status_code], "content": content},
+                )
+    return result

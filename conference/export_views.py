@@ -265,7 +265,7 @@ def room_today(request, slug, room_id):
 def programme_pdf(request, slug):
     """The programme booklet: `?lang=sv|en&size=a5|a4`.
 
-    Rendered once per programme version and kept under MEDIA_ROOT. Large programmes render in
+    Rendered once per programme version and kept in the default storage. Large programmes render in
     the background: the request gets 202 with Retry-After and a page that reloads itself.
     """
     try:

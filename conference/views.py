@@ -1,8 +1,14 @@
+import sys
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .models import Session
 from .presenters import timetable_prepare
@@ -16,10 +22,40 @@ from .selectors import (
 )
 
 TIMETABLE_CACHE_SECONDS = 60 * 60 * 24
+RETRY_SECONDS = 5
 
 
 def page_not_found(request, exception=None):
+    if request.path_info.startswith("/api/"):
+        # An address the API does not have answers like every other API error.
+        return JsonResponse({"code": "not_found", "detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """A 500, unless the database was unreachable (restarting, failing over) or asked for a
+    retry (a serialization failure, SQLite's lock timeout): then a 503 that says to try again.
+    A transaction that met such an error was rolled back whole, so nothing was half saved.
+
+    Rendered without the database: no session, no messages, no user."""
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, OperationalError | InterfaceError)
+    status = 503 if unavailable else 500
+    if request.path_info.startswith("/api/"):
+        body = (
+            {"code": "unavailable", "detail": _("Samla is briefly unavailable. Try again.")}
+            if unavailable
+            else {"code": "server_error", "detail": _("Something went wrong on our side.")}
+        )
+        response = JsonResponse(body, status=status)
+    else:
+        content = loader.render_to_string(
+            "503.html" if unavailable else "500.html", {"retry": RETRY_SECONDS}
+        )
+        response = HttpResponse(content, status=status)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_SECONDS)
+    return response
 
 
 def conference_list(request):

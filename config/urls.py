@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
 )
 
 handler404 = "conference.views.page_not_found"
+handler500 = "conference.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

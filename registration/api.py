@@ -6,10 +6,18 @@ reveals whether someone else is registered (`already_registered` is only returne
 organisers). The token then reads, changes and cancels the registration.
 """
 
+import re
+
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import permissions, serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
@@ -19,7 +27,7 @@ from rest_framework.views import APIView
 
 from conference.api_errors import ApiError
 from conference.ids import MAX_ID
-from conference.models import Conference, Session
+from conference.models import CODE_ALPHABET, Conference, Session
 from conference.selectors import conferences_for_user
 
 from . import exports, selectors, services
@@ -55,9 +63,50 @@ ERROR = inline_serializer(
 )
 
 
+SESSION_CODE = re.compile(f"^[{CODE_ALPHABET}]{{8}}$")
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "pattern": SESSION_CODE.pattern},
+            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        ],
+        "description": "The session's `id` as the sessions API publishes it (its code, e.g. "
+        '"K7PQ2M9X"), or its integer database id.',
+    }
+)
+class SessionRefField(serializers.Field):
+    """A session or meal named by its code (a string, as the sessions API gives it) or by its
+    id (a whole number a database id can be, conference.ids). Returns a str or an int."""
+
+    default_error_messages = {"invalid": _lazy("Enter a session code or id.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.id_field = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and SESSION_CODE.match(data):
+            return data
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("invalid")
+        return self.id_field.run_validation(data)
+
+    def to_representation(self, value):
+        return value
+
+
 def _id_field():
-    """A session's or meal's id: a whole number a database id can be (conference.ids)."""
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    return SessionRefField()
+
+
+def _session_ids(slug: str, data: dict) -> dict:
+    """`data` with the session codes in "sessions" and "meals" turned into ids."""
+    for field in ("sessions", "meals"):
+        if data.get(field):
+            data[field] = selectors.session_ids_for_refs(conference_slug=slug, refs=data[field])
+    return data
 
 
 class DetailsSerializer(serializers.Serializer):
@@ -173,7 +222,7 @@ class RegistrationCreate(APIView):
         summary="Register for a conference",
     )  # fmt: skip
     def post(self, request, slug):
-        data = CREATE_INPUT.run_validation(request.data)
+        data = _session_ids(slug, CREATE_INPUT.run_validation(request.data))
         try:
             services.registration_create(
                 conference_slug=slug,
@@ -209,7 +258,7 @@ class RegistrationDetail(APIView):
     )
     def patch(self, request, token):
         registration = selectors.registration_get_by_token(token=token)
-        data = _valid(UpdateSerializer, request.data)
+        data = _session_ids(registration.conference.slug, _valid(UpdateSerializer, request.data))
         try:
             with transaction.atomic():
                 details = {k: data[k] for k in services.DETAIL_FIELDS if k in data}
@@ -273,7 +322,7 @@ class OrganiserRegistrations(APIView):
     @extend_schema(request=CreateSerializer, responses={201: OrganiserRegistrationOut, 409: ERROR})
     def post(self, request, slug):
         conference = _organised(request, slug)
-        data = CREATE_INPUT.run_validation(request.data)
+        data = _session_ids(slug, CREATE_INPUT.run_validation(request.data))
         try:
             registration, _created = services.registration_create(
                 conference=conference,

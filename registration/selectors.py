@@ -11,6 +11,21 @@ from conference.models import Conference, Session
 from .models import HOLDING, AuditEntry, Diet, EmailLog, MessageSend, Registration, Signup
 
 
+def session_ids_for_refs(*, conference_slug: str, refs) -> list:
+    """Sessions named by the API's identifiers: an integer id, or the `code` the sessions API
+    publishes. Codes of the conference's sessions become their ids (one query, none when there
+    are no codes); anything else is left as it is, for the service to refuse (`_ids`)."""
+    codes = {ref for ref in refs or () if isinstance(ref, str)}
+    if not codes:
+        return list(refs or ())
+    ids = dict(
+        Session.objects.filter(conference__slug=conference_slug, code__in=codes).values_list(
+            "code", "pk"
+        )
+    )
+    return [ids.get(ref, ref) if isinstance(ref, str) else ref for ref in refs]
+
+
 def registration_get_by_token(*, token: str) -> Registration:
     """The registration behind a private link, or 404 (the same for unknown and deleted)."""
     try:

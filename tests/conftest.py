@@ -5,6 +5,13 @@ from django.db import connection
 def pytest_collection_modifyitems(config, items):
     # Browser tests last: they share one Chromium and the live server.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        skip = pytest.mark.skip(reason="runs in the PostgreSQL pass only")
+        for item in items:
+            if item.get_closest_marker("postgres_only"):
+                item.add_marker(skip)
 
 
 @pytest.fixture

@@ -2,20 +2,20 @@
 page numbers, the programme day by day with a grid of parallel rooms, every session with a QR code
 to its page, and a speaker index.
 
-Rendered bytes are kept under MEDIA_ROOT/booklets/, one file per programme version, language
-and paper size, so every web worker and the Celery worker share them. When the programme changes
+Rendered bytes are kept in the default storage under booklets/ (MEDIA_ROOT, or an S3 bucket),
+one file per programme version, language and paper size, so every web node and the Celery
+worker share them. When the programme changes
 and a Celery broker is set, the versions people have fetched before are rendered again in the
 background once the edits have paused (`booklets_refresh_later`), so the next reader does not
 wait for WeasyPrint.
 """
 
-import os
-import tempfile
-from pathlib import Path
 from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
@@ -221,12 +221,17 @@ def _grids(day, entries, columns_per_table):
     return tables
 
 
-def _directory() -> Path:
-    return Path(settings.MEDIA_ROOT) / "booklets"
+# Everything goes through Django's storage API (a shared volume or an S3 bucket, see README), so
+# that every web node and the Celery worker see the same files.
+DIRECTORY = "booklets"
 
 
-def _path(etag) -> Path:
-    return _directory() / f"{etag}.pdf"
+def _pdf_name(etag) -> str:
+    return f"{DIRECTORY}/{etag}.pdf"
+
+
+def _ready_name(etag) -> str:
+    return f"{DIRECTORY}/{etag}.ready"
 
 
 def booklet_etag(*, conference, language, size) -> str:
@@ -234,30 +239,55 @@ def booklet_etag(*, conference, language, size) -> str:
     return export_etag("booklet", conference.pk, conference.programme_changed_at, language, size)
 
 
-def _marker(conference_id, language, size) -> Path:
-    return _directory() / f"conference-{conference_id}-{language}-{size}.txt"
+def _marker_name(conference_id, language, size) -> str:
+    return f"{DIRECTORY}/conference-{conference_id}-{language}-{size}.txt"
+
+
+def _read(name) -> bytes | None:
+    try:
+        with default_storage.open(name, "rb") as stored:
+            return stored.read()
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def _write(name, content: bytes) -> str:
+    """Store `content` under `name`, replacing what was there; the name it got."""
+    default_storage.delete(name)
+    return default_storage.save(name, ContentFile(content))
 
 
 def booklet_versions_kept(conference_id) -> list[tuple[str, str]]:
     """The (language, size) booklets of the conference that were rendered before."""
+    try:
+        _dirs, files = default_storage.listdir(DIRECTORY)
+    except (FileNotFoundError, OSError):
+        return []
+    prefix = f"conference-{conference_id}-"
     kept = []
-    for marker in _directory().glob(f"conference-{conference_id}-*-*.txt"):
-        language, size = marker.stem.rsplit("-", 2)[1:]
-        if size in SIZES:
-            kept.append((language, size))
+    for name in files:
+        if name.startswith(prefix) and name.endswith(".txt"):
+            language, size = name.removesuffix(".txt").rsplit("-", 2)[1:]
+            if size in SIZES:
+                kept.append((language, size))
     return sorted(kept)
+
+
+def _stored_name(etag) -> str | None:
+    """The stored PDF of this version. A small pointer file is written only once the PDF is
+    whole, so a reader on another node never reads half a file (storages have no rename)."""
+    pointer = _read(_ready_name(etag))
+    return pointer.decode() if pointer else None
 
 
 def booklet_ready(etag) -> bool:
     """Whether this version is rendered, without reading its megabytes."""
-    return _path(etag).exists()
+    return _stored_name(etag) is not None
 
 
 def booklet_cached(etag) -> bytes | None:
-    try:
-        return _path(etag).read_bytes()
-    except FileNotFoundError:
-        return None
+    name = _stored_name(etag)
+    return _read(name) if name else None
 
 
 def booklet_build(*, conference, language, size, etag) -> bytes:
@@ -267,23 +297,19 @@ def booklet_build(*, conference, language, size, etag) -> bytes:
     with translation.override(language), timezone.override(conference.time_zone):
         programme = programme_get(conference=conference)
         body = Booklet(size=size).render(programme)
-    directory = _directory()
-    directory.mkdir(parents=True, exist_ok=True)
-    # Write then rename, so a reader in another worker never sees half a file.
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-    with os.fdopen(fd, "wb") as out:
-        out.write(body)
-    # mkstemp makes it private to its writer (maybe the Celery worker's user); it is public.
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, _path(etag))
-    marker = _marker(conference.pk, language, size)
-    try:
-        previous = marker.read_text().strip()
-    except FileNotFoundError:
-        previous = ""
-    marker.write_text(etag)
+    if not booklet_ready(etag):
+        # Two renders of one version at once: the storage gives the second file another name,
+        # and the pointer names one whole file either way.
+        stored = default_storage.save(_pdf_name(etag), ContentFile(body))
+        _write(_ready_name(etag), stored.encode())
+    marker = _marker_name(conference.pk, language, size)
+    previous = (_read(marker) or b"").decode().strip()
+    _write(marker, etag.encode())
     if previous and previous != etag:
-        _path(previous).unlink(missing_ok=True)
+        old = _stored_name(previous)
+        if old:
+            default_storage.delete(old)
+        default_storage.delete(_ready_name(previous))
     return body
 
 

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from checkin.selectors import duplicates_for, live_counts
-from checkin.services import checkpoints_ensure
+from checkin.services import checkpoints_ensure_current
 from conference.ids import parse_id
 
 from ..access import organiser_required
@@ -22,7 +22,7 @@ def _chart(count) -> None:
 
 @organiser_required
 def live(request, conference):
-    checkpoints_ensure(conference=conference)
+    checkpoints_ensure_current(conference=conference)
     selected = parse_id(request.GET.get("missing"))
     with timezone.override(conference.time_zone):
         counts = live_counts(conference, missing_for=selected)

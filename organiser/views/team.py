@@ -24,7 +24,7 @@ from checkin.models import Checkpoint, DoorLoginLink
 from checkin.selectors import team_member, team_members
 from checkin.services import (
     TeamRole,
-    checkpoints_ensure,
+    checkpoints_ensure_current,
     door_link_create,
     door_link_revoke,
     team_home_url,
@@ -98,7 +98,7 @@ def _member_or_404(conference, user_id):
 
 @organiser_required
 def team(request, conference):
-    checkpoints_ensure(conference=conference)
+    checkpoints_ensure_current(conference=conference)
     if request.method == "POST":
         form = InviteForm(request.POST, conference=conference)
         if form.is_valid():

@@ -312,3 +312,18 @@ def test_organiser_pages_pass_axe_at_desktop_width_in_both_languages(
     pages = organiser_pages(conference, people, organiser) + programme_pages(conference)
 
     assert_fit(desktop, live_server.url, pages, screenshot, width=None)
+
+
+def test_error_pages_fit_a_phone_in_both_languages(live_server, page_at, screenshot, monkeypatch):
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+
+    phone = page_at(PHONE)
+    assert_fit(phone, live_server.url, ["r/%00/"], screenshot, status=400)
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("the database is restarting")
+
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)
+    assert_fit(phone, live_server.url, [""], screenshot, status=503)
+    monkeypatch.undo()

@@ -253,3 +253,34 @@ def test_admin_checkin_hidden_from_staff_who_organise_nothing(client, attendee, 
     response = client.get("/admin/checkin/badgecode/")
 
     assert response.status_code == 403
+
+
+def test_admin_door_assignment_opens_read_only_for_organiser(client, organiser, door_user):
+    assignment = DoorAssignment.objects.get(user=door_user)
+    client.force_login(organiser)
+
+    response = client.get(f"/admin/checkin/doorassignment/{assignment.pk}/change/")
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.fields == {}
+
+
+@pytest.mark.parametrize("model", ["badgecode", "scan", "checkpoint", "doorassignment"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "conference__id__exact=abc",
+        "checkpoint__id__exact=abc",
+        "active=maybe",
+        "kind=x",
+        "verdict=x",
+        "o=abc",
+        "p=abc",
+    ],
+)
+def test_admin_checkin_changelists_bad_filters_not_a_500(client, organiser, entrance, model, query):
+    client.force_login(organiser)
+
+    response = client.get(f"/admin/checkin/{model}/?{query}")
+
+    assert response.status_code in (200, 302)

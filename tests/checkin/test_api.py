@@ -356,3 +356,39 @@ def test_api_scan_not_json_body_400(entrance, door_user):
     )
 
     assert response.status_code == 400
+
+
+def test_api_checkpoints_for_token_only_device_without_any_page_opened(conference, door_user):
+    from checkin.models import Checkpoint
+    from tests.factories import SessionFactory
+
+    workshop = SessionFactory(conference=conference, kind="workshop", title="Verkstad")
+    assert Checkpoint.objects.count() == 0
+
+    response = client_for(door_user).get("/api/checkin/checkpoints/")
+
+    assert response.status_code == 200
+    assert [(row["kind"], row["label"]) for row in response.json()] == [
+        ("entrance", "Entré, 16 mars"),
+        ("entrance", "Entré, 17 mars"),
+        ("session", Checkpoint.objects.get(session=workshop).label()),
+    ]
+
+
+def test_api_checkpoints_query_count_does_not_grow_with_conferences(
+    door_user, conference, django_capture_on_commit_callbacks
+):
+    client = client_for(door_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get("/api/checkin/checkpoints/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/checkin/checkpoints/")
+    for _ in range(3):
+        door_staff_assign(conference=ConferenceFactory(), user=door_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get("/api/checkin/checkpoints/")
+
+    with CaptureQueriesContext(connection) as four:
+        client.get("/api/checkin/checkpoints/")
+
+    assert len(four) == len(one)  # the doors of every conference in one go; none ensured again

@@ -14,6 +14,7 @@ from checkin.services import (
     badge_code_revoke,
     badge_codes_issue,
     checkpoints_ensure,
+    checkpoints_ensure_current,
     scan_submit,
 )
 from registration.models import AuditEntry, Registration, Signup
@@ -299,3 +300,84 @@ def test_scan_future_device_time_clamped_to_now(entrance, badge):
     )
 
     assert result.scan.scanned_at <= timezone.now()
+
+
+# Doors in step with the programme --------------------------------------------------------------
+
+
+def _doors(conference):
+    return sorted(
+        Checkpoint.objects.filter(conference=conference).values_list("kind", "day", "session_id"),
+        key=str,
+    )
+
+
+def test_checkpoints_ensure_removes_cancelled_session_door_and_lost_day(conference, workshop):
+    from conference.services import session_cancel
+
+    checkpoints_ensure(conference=conference)
+    session_cancel(session=workshop)
+    conference.end = local(2027, 3, 16, 17, 0)
+    conference.save(update_fields=["end"])
+
+    checkpoints_ensure(conference=conference)
+
+    assert _doors(conference) == [("entrance", local(2027, 3, 16, 0, 0).date(), None)]
+
+
+def test_checkpoints_ensure_keeps_doors_with_scans(conference, workshop, attendee, badge):
+    from conference.services import session_cancel
+
+    checkpoints_ensure(conference=conference)
+    door = Checkpoint.objects.get(session=workshop)
+    scan_submit(checkpoint=door, scan_id=sid(), code=badge)
+    session_cancel(session=workshop)
+
+    checkpoints_ensure(conference=conference)
+
+    assert Checkpoint.objects.filter(pk=door.pk).count() == 1
+
+
+def test_checkpoints_ensure_keeps_door_organiser_added_for_a_meal(conference):
+    lunch = SessionFactory(conference=conference, kind="meal")
+    Checkpoint.objects.create(conference=conference, kind="session", session=lunch)
+
+    checkpoints_ensure(conference=conference)
+
+    assert Checkpoint.objects.filter(session=lunch).count() == 1
+
+
+def test_checkpoints_ensure_current_runs_once_per_programme_version(
+    conference, workshop, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from conference.services import session_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        checkpoints_ensure_current(conference=conference)
+    with django_assert_num_queries(0):
+        checkpoints_ensure_current(conference=conference)
+    added = session_create(
+        conference=conference,
+        kind="seminar",
+        title="Ny",
+        start=local(2027, 3, 17, 9, 0),
+        end=local(2027, 3, 17, 10, 0),
+    )
+
+    checkpoints_ensure_current(conference=conference)
+
+    assert Checkpoint.objects.filter(session=added).count() == 1
+
+
+def test_checkpoints_ensure_current_follows_added_day(conference):
+    checkpoints_ensure_current(conference=conference)
+    conference.end = local(2027, 3, 18, 13, 0)
+    conference.save(update_fields=["end"])
+
+    checkpoints_ensure_current(conference=conference)
+
+    assert [c.day for c in Checkpoint.objects.filter(kind="entrance")] == [
+        local(2027, 3, 16, 0, 0).date(),
+        local(2027, 3, 17, 0, 0).date(),
+        local(2027, 3, 18, 0, 0).date(),
+    ]

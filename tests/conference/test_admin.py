@@ -256,3 +256,41 @@ def test_conference_list_links_the_organiser_pages(client, two_conferences):
 
     for path in ("grid", "registrations", "checkin", "badges"):
         assert f'href="/organiser/{mine.slug}/{path}/"' in html
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "-1", ""])
+def test_session_changelist_with_bad_conference_filter_not_a_500(client, two_conferences, value):
+    mine, theirs = two_conferences
+    client.force_login(organiser_of(mine))
+
+    response = client.get(f"/admin/conference/session/?conference__id__exact={value}")
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert response.url == "/admin/conference/session/?e=1"
+
+
+@pytest.mark.parametrize("model", ["conference", "session", "speaker", "room", "track"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "conference__id__exact=abc",
+        "room__id__exact=abc",
+        "track__id__exact=1e99",
+        "day=abc",
+        "kind=%3Cscript%3E",
+        "status=x",
+        "requires_signup__exact=maybe",
+        "o=abc",
+        "p=abc",
+        "q=" + "x" * 5000,
+    ],
+)
+def test_admin_changelists_bad_filters_not_a_500(client, two_conferences, model, query):
+    mine, theirs = two_conferences
+    SessionFactory(conference=mine)
+    client.force_login(organiser_of(mine))
+
+    response = client.get(f"/admin/conference/{model}/?{query}")
+
+    assert response.status_code in (200, 302)

@@ -306,3 +306,28 @@ def test_booklet_room_grid_shows_parallel_rooms_four_to_a_table_on_a5(client, co
     assert "Tid A B C D" in a5
     assert "Tid E F" in a5
     assert "Tid A B C D E F" in a4
+
+
+def test_booklet_kept_through_the_storage_api_not_the_local_disk(
+    client, conference, festival, settings, tmp_path
+):
+    from django.core.files.storage import default_storage
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    first = client.get("/malmo/programme.pdf")
+    session = festival[0]
+    session.title = "Ny titel"
+    session_save(session=session)
+
+    changed = client.get("/malmo/programme.pdf")
+
+    etag = changed["ETag"].strip('"')
+    assert sorted(default_storage.listdir("booklets")[1]) == sorted(
+        [f"{etag}.pdf", f"{etag}.ready", f"conference-{conference.pk}-sv-a5.txt"]
+    )
+    assert booklet_export.booklet_cached(etag) == changed.content
+    assert first.content != changed.content
+    assert list(tmp_path.iterdir()) == []

@@ -152,7 +152,7 @@ def test_team_page_queries_do_not_grow_with_the_team(client, conference, organis
         response = client.get(url("team", conference))
 
     assert len(response.context["members"]) == size
-    assert len(queries) == 12, [q["sql"][:100] for q in queries]
+    assert len(queries) == 10, [q["sql"][:100] for q in queries]
 
 
 def test_invite_door_volunteer_by_form_mails_once_and_lists_them(

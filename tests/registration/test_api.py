@@ -214,3 +214,113 @@ def test_schema_generates(api):
 
     assert response.status_code == 200
     assert b"/api/registrations/{token}/" in response.content
+
+
+# Sessions named as the sessions API names them ---------------------------------------------------
+
+
+def test_create_with_session_and_meal_codes_from_sessions_api(api, conference, workshops, lunch):
+    first, _, later = workshops
+    published = {
+        s["title"]: s["id"] for s in api.get(f"/api/conferences/{conference.slug}/sessions/").json()
+    }
+
+    response = api.post(
+        f"/api/conferences/{conference.slug}/registrations/",
+        payload(
+            sessions=[published["Partnerskap"], published["Mätning"]], meals=[published["Lunch"]]
+        ),
+        format="json",
+    )
+
+    assert response.status_code == 202
+    registration = Registration.objects.get()
+    assert sorted(registration.signups.values_list("session_id", flat=True)) == sorted(
+        [first.pk, later.pk]
+    )
+    assert list(registration.meals.values_list("pk", flat=True)) == [lunch.pk]
+
+
+def test_create_with_code_and_id_mixed(api, conference, workshops):
+    first, _, later = workshops
+
+    response = api.post(
+        f"/api/conferences/{conference.slug}/registrations/",
+        payload(sessions=[first.code, later.pk]),
+        format="json",
+    )
+
+    assert response.status_code == 202
+    assert sorted(Signup.objects.values_list("session_id", flat=True)) == sorted(
+        [first.pk, later.pk]
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"sessions": ["ZZZZZZZZ"]}, "invalid_session"),
+        ({"meals": ["ZZZZZZZZ"]}, "invalid_meal"),
+        ({"sessions": ["zzzzzzzz"]}, "invalid_input"),
+        ({"sessions": [True]}, "invalid_input"),
+        ({"sessions": [{"id": 1}]}, "invalid_input"),
+    ],
+)
+def test_create_with_unknown_or_malformed_code_refused(api, conference, workshops, overrides, code):
+    response = api.post(
+        f"/api/conferences/{conference.slug}/registrations/", payload(**overrides), format="json"
+    )
+
+    assert (response.status_code, response.json()["code"]) == (400, code)
+    assert snapshot() == ([], [])
+
+
+def test_create_with_code_of_other_conference_refused(api, conference):
+    other = SessionFactory(conference=ConferenceFactory(), requires_signup=True)
+
+    response = api.post(
+        f"/api/conferences/{conference.slug}/registrations/",
+        payload(sessions=[other.code]),
+        format="json",
+    )
+
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_session")
+    assert snapshot() == ([], [])
+
+
+def test_patch_with_session_code(api, conference, workshops):
+    first, second, _ = workshops
+    registration, _ = register(conference, session_ids=[first.pk])
+
+    response = api.patch(
+        f"/api/registrations/{registration.manage_token}/",
+        {"sessions": [second.code]},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert [s["code"] for s in response.json()["sessions"]] == [second.code]
+
+
+def test_create_without_codes_makes_no_lookup_query(api, conference, workshops):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        api.post(
+            f"/api/conferences/{conference.slug}/registrations/",
+            payload(sessions=[workshops[0].pk]),
+            format="json",
+        )
+
+    assert [q["sql"] for q in queries if '"code" IN' in q["sql"]] == []
+
+
+def test_schema_documents_session_codes_for_sessions_and_meals(api):
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+
+    fields = schema["components"]["schemas"]["Create"]["properties"]
+    for name in ("sessions", "meals"):
+        one_of = fields[name]["items"]["oneOf"]
+        assert [option["type"] for option in one_of] == ["string", "integer"]
+        assert one_of[0]["pattern"] == "^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}$"
