@@ -1,14 +1,19 @@
 """Writes to the programme. Every rule that keeps a programme sane is checked here, under a lock
 on the conference row, and the database backs the room rule with a constraint of its own."""
 
+import logging
 from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -561,3 +566,56 @@ def funder_logo_delete(*, logo: FunderLogo) -> None:
         logo.delete()
         conference_touch(conference=conference)
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# Retention ----------------------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+
+def conference_retention_warn(*, conference: Conference, now=None) -> bool:
+    """E-mail the organisers that the conference's personal data will be anonymised on its
+    date. At most once per conference: the row is claimed by setting `retention_warned_at` in
+    one conditional UPDATE before sending; a failed send releases it for the next sweep."""
+    now = now or timezone.now()
+    claimed = Conference.objects.filter(pk=conference.pk, retention_warned_at__isnull=True).update(
+        retention_warned_at=now
+    )
+    if not claimed:
+        return False
+    recipients = sorted(
+        {email for email in conference.organisers.values_list("email", flat=True) if email}
+    )
+    if not recipients:
+        return True
+    due = conference.anonymise_after
+    parts = []
+    for language in ("sv", "en"):
+        with translation.override(language), timezone.override(conference.time_zone):
+            parts.append(
+                render_to_string(
+                    "conference/email/retention_warning.txt",
+                    {
+                        "conference": conference,
+                        "name": conference.localized("name"),
+                        "due": timezone.localtime(due),
+                        "url": settings.SITE_URL
+                        + reverse("organiser:retention", kwargs={"slug": conference.slug}),
+                    },
+                ).strip()
+            )
+    with translation.override("sv"):
+        subject = _("The personal data of %(name)s will be anonymised") % {"name": conference.name}
+    try:
+        EmailMessage(
+            subject=subject,
+            body="\n\n----\n\n".join(parts) + "\n",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=recipients,
+        ).send()
+    except Exception:
+        logger.exception("retention warning for conference %s not sent", conference.pk)
+        Conference.objects.filter(pk=conference.pk).update(retention_warned_at=None)
+        return False
+    conference.retention_warned_at = now
+    return True

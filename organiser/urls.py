@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import conferences, dashboard, home, settings, team
+from .views import conferences, dashboard, home, public_face, settings, team
 
 app_name = "organiser"
 urlpatterns = [
@@ -36,4 +36,17 @@ urlpatterns += [
         team.link_revoke,
         name="team-link-revoke",
     ),
+]
+
+# The public face: funder acknowledgement, embedding on other websites, personal data retention.
+urlpatterns += [
+    path("<slug:slug>/settings/funders/", public_face.funders, name="funders"),
+    path(
+        "<slug:slug>/settings/funders/<int:logo_id>/delete/",
+        public_face.funder_logo_delete,
+        name="funder-logo-delete",
+    ),
+    path("<slug:slug>/settings/embed/", public_face.embed, name="embed"),
+    path("<slug:slug>/settings/retention/", public_face.retention, name="retention"),
+    path("<slug:slug>/settings/retention/run/", public_face.retention_run, name="retention-run"),
 ]
