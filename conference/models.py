@@ -164,23 +164,30 @@ class Conference(Localized):
         blank=True,
     )
     programme_changed_at = models.DateTimeField(_("programme changed"), auto_now_add=True)
+    # db_default: rows written by code that predates these columns (an older migration state,
+    # another process during a deploy) still get a value.
     funder_statement = models.CharField(
         _("funding statement"),
         max_length=300,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("For example “Medfinansieras av Europeiska unionen”. Blank: none shown."),
     )
     funder_statement_en = models.CharField(
-        _("funding statement (English)"), max_length=300, blank=True
+        _("funding statement (English)"), max_length=300, blank=True, default="", db_default=""
     )
     show_eu_emblem = models.BooleanField(
         _("show the EU emblem"),
         default=False,
+        db_default=False,
         help_text=_("For projects co-funded by the European Union."),
     )
     embed_origins = models.TextField(
         _("websites that may embed the programme"),
         blank=True,
+        default="",
+        db_default="",
         help_text=_("One address a line, such as https://www.example.org. Blank: nowhere."),
         validators=[validate_origins],
     )
@@ -451,6 +458,8 @@ class SiteProfile(models.Model):
         _("logo"),
         upload_to="site/",
         blank=True,
+        default="",
+        db_default="",
         validators=[validate_logo],
         help_text=_("PNG or JPEG, at most 2 MB. Shown in the header of every public page."),
     )
