@@ -27,10 +27,6 @@ ANONYMISED_DOMAIN = "@anonymised.invalid"
 AUDIT_SAFE_KEYS = {"fields", "status", "sessions", "session", "registration", "registrations"}
 
 
-def registration_is_anonymised(registration: Registration) -> bool:
-    return registration.email.endswith(ANONYMISED_DOMAIN)
-
-
 def _registrations(conference: Conference) -> int:
     pending = Registration.objects.filter(conference=conference).exclude(
         email__endswith=ANONYMISED_DOMAIN

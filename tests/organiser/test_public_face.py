@@ -241,3 +241,20 @@ def test_email_footer_carries_the_funding_statement(settings, conference):
     assert 'src="http://127.0.0.1:8000/static/conference/eu-emblem.svg"' in html
     assert mail.outbox == []
     assert timezone.now() - timedelta(minutes=1) < log.created_at
+
+
+@pytest.mark.parametrize("logos", [1, 3])
+def test_funders_page_query_count_does_not_grow_with_logos(
+    logged_in, conference, logos, django_assert_num_queries
+):
+    for i in range(logos):
+        FunderLogo.objects.create(
+            conference=conference, image=f"funders/{i}.png", alt_text=f"Finansiär {i}", position=i
+        )
+
+    # session, user, conference, logos (the list), logos (the preview)
+    with django_assert_num_queries(5):
+        response = logged_in.get(url("funders"))
+
+    assert response.content.decode().count('class="funder-list"') == 1
+    assert response.content.decode().count("<li><img src=") == 2 * logos
