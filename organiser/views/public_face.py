@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -78,12 +79,38 @@ def funder_logo_delete(request, conference, logo_id):
     return redirect("organiser:funders", slug=conference.slug)
 
 
+def _snippets(conference) -> list[dict]:
+    """The snippets to paste, per language: the programme and the button, each with the script
+    and as a plain frame. Titles in the snippet's own language (they name the frame)."""
+    sections = []
+    for code in ("sv", "en"):
+        urls = embed_urls(conference, code)
+        with translation.override(code):
+            name = conference.localized("name")
+            kinds = [("programme", _("Programme"), 900), ("register", _("Registration"), 220)]
+            items = []
+            for kind, what, height in kinds:
+                title = escape(f"{name}: {what}")
+                address = escape(urls[kind])
+                items.append(
+                    {
+                        "kind": kind,
+                        "script": f'<div data-samla-embed="{address}" data-samla-title="{title}">'
+                        f'<a href="{address}">{title}</a></div>\n'
+                        f'<script src="{escape(urls["script"])}" defer></script>',
+                        "frame": f'<iframe src="{address}" title="{title}" width="100%" '
+                        f'height="{height}" style="border:0"></iframe>',
+                    }
+                )
+        sections.append({"code": code, "items": items})
+    return sections
+
+
 @organiser_required
 def embed(request, conference):
     form = EmbedOriginsForm(request.POST or None, conference=conference)
     if _save(request, conference, form, _("The websites are saved.")):
         return redirect("organiser:embed", slug=conference.slug)
-    language = "en" if (translation.get_language() or "sv").startswith("en") else "sv"
     return render(
         request,
         "organiser/embed.html",
@@ -91,8 +118,7 @@ def embed(request, conference):
             "conference": conference,
             "nav_active": "settings",
             "form": form,
-            "urls": {code: embed_urls(conference, code) for code in ("sv", "en")},
-            "language": language,
+            "snippets": _snippets(conference),
         },
         status=400 if request.method == "POST" else 200,
     )

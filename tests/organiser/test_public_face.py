@@ -168,10 +168,19 @@ def test_embed_page_shows_snippets_and_saves_origins(logged_in, conference):
     conference.refresh_from_db()
     assert saved.status_code == 302
     assert conference.embed_origins == "https://www.example.org"
-    assert '&lt;div data-samla-embed="http://127.0.0.1:8000/lk/embed/programme/"' in page
-    assert 'data-samla-embed="http://127.0.0.1:8000/en/lk/embed/register/"' in page
-    assert "&lt;script src=&quot;http://127.0.0.1:8000/static/conference/embed.js" not in page
-    assert '&lt;script src="http://127.0.0.1:8000/static/conference/embed.js" defer&gt;' in page
+    english_name = conference.name_en
+    assert (
+        "&lt;div data-samla-embed=&quot;http://127.0.0.1:8000/lk/embed/programme/&quot; "
+        "data-samla-title=&quot;Lärkonferens 2027: Program&quot;&gt;"
+    ) in page
+    assert (
+        "&lt;iframe src=&quot;http://127.0.0.1:8000/en/lk/embed/register/&quot; "
+        f"title=&quot;{english_name}: Registration&quot;"
+    ) in page
+    assert (
+        "&lt;script src=&quot;http://127.0.0.1:8000/static/conference/embed.js&quot; "
+        "defer&gt;&lt;/script&gt;"
+    ) in page
     assert '<iframe src="/lk/embed/programme/"' in page
 
 
