@@ -257,3 +257,13 @@ def test_management_command_runs_the_sweep(filled, capsys):
     call_command("retention_sweep")
 
     assert capsys.readouterr().out == "0 conference(s) warned, 0 anonymised.\n"
+
+
+def test_celery_beat_runs_the_sweep(settings, filled):
+    from checkin.tasks import retention_sweep as task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["retention-sweep"]
+    result = task.delay()
+
+    assert entry["task"] == "checkin.tasks.retention_sweep"
+    assert result.get() == {"warned": 0, "anonymised": 0}
