@@ -64,3 +64,35 @@ def test_logo_validation_refuses_other_types_and_odd_sizes(file, code):
 
 def test_logo_validation_accepts_jpeg():
     validate_logo(upload("JPEG", name="logo.jpg"))
+
+
+def admin_data(**extra):
+    return {
+        "organisation": "Coompanion Skåne",
+        "contact_email": "info@example.org",
+        "compliance": "partial",
+        **extra,
+    }
+
+
+def test_operator_uploads_the_logo_in_the_admin(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("op", "op@example.org", "x"))
+
+    response = client.post("/admin/conference/siteprofile/add/", admin_data(logo=upload()))
+
+    profile = SiteProfile.objects.get()
+    assert response.status_code == 302
+    assert profile.logo.name.startswith("site/logo")
+    assert client.get("/site-logo/")["Content-Type"] == "image/png"
+
+
+def test_admin_refuses_a_gif_logo_and_saves_nothing(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("op", "op@example.org", "x"))
+
+    response = client.post(
+        "/admin/conference/siteprofile/add/", admin_data(logo=upload("GIF", name="logo.gif"))
+    )
+
+    assert response.status_code == 200
+    assert "Ladda upp en bild i PNG- eller JPEG-format." in response.content.decode()
+    assert SiteProfile.objects.count() == 0
