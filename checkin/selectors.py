@@ -279,7 +279,7 @@ class CheckpointCount:
 
     @property
     def percent(self):
-        return round(100 * self.checked_in / self.expected) if self.expected else 0
+        return min(100, round(100 * self.checked_in / self.expected)) if self.expected else 0
 
 
 def live_counts(conference: Conference, *, missing_for=None) -> list[CheckpointCount]:

@@ -133,3 +133,42 @@ class RefuseUnstorableInputMiddleware:
             )
             response["Content-Language"] = language
             return response
+
+
+# Everything from Samla itself, nothing inline: templates keep scripts in static/<app>/*.js and
+# styles in static files, so an injected <script> or style="" does nothing.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'"
+)
+
+
+# Swagger UI's stylesheet draws its icons as data: SVG images (images cannot run script).
+DATA_IMAGE_PATHS = ("/api/docs/",)
+# The door scanner decodes QR codes with ZXing compiled to WebAssembly, served by Samla itself;
+# compiling it needs 'wasm-unsafe-eval' (which allows no eval() of script).
+WASM_PATHS = ("/door/", "/en/door/")
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends the policy on every response. Framing is refused (`frame-ancestors 'none'`, beside
+    X-Frame-Options DENY) unless the view set `response.frame_ancestors` to the origins that may
+    embed it (see conference.embed)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        origins = getattr(response, "frame_ancestors", None)
+        ancestors = " ".join(origins) if origins else "'none'"
+        policy = CONTENT_SECURITY_POLICY
+        if request.path_info.startswith(DATA_IMAGE_PATHS):
+            policy = policy.replace("img-src 'self';", "img-src 'self' data:;")
+        if request.path_info.startswith(WASM_PATHS):
+            policy = policy.replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';")
+        response.headers.setdefault(
+            "Content-Security-Policy", f"{policy}; frame-ancestors {ancestors}"
+        )
+        return response

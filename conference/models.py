@@ -1,8 +1,10 @@
+import re
 import secrets
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -28,6 +30,7 @@ RESERVED_SLUGS = {
     "tillganglighet",
     "privacy",
     "accessibility",
+    "site-logo",
     # The organiser's workspace lives at /organiser/, with these beside the conferences' slugs.
     "login",
     "logout",
@@ -42,6 +45,56 @@ def validate_slug_not_reserved(value):
             code="reserved",
             params={"value": value},
         )
+
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_MAX_SIDE = 4000
+LOGO_FORMATS = {"PNG", "JPEG"}
+
+
+def validate_logo(image):
+    """A logo must be a PNG or JPEG of at most 2 MB and 4000 px a side (a vector SVG could carry
+    script, so it is refused)."""
+    from PIL import Image, UnidentifiedImageError
+
+    if image.size > LOGO_MAX_BYTES:
+        raise ValidationError(
+            _("The image is larger than 2 MB; save it smaller and try again."), code="too_large"
+        )
+    position = image.tell() if hasattr(image, "tell") else 0
+    try:
+        image.seek(0)
+        with Image.open(image) as picture:
+            kind = picture.format
+            width, height = picture.size
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise ValidationError(_("Upload a PNG or JPEG image."), code="not_image") from None
+    finally:
+        image.seek(position)
+    if kind not in LOGO_FORMATS:
+        raise ValidationError(_("Upload a PNG or JPEG image."), code="not_image")
+    if width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE or width < 16 or height < 16:
+        raise ValidationError(
+            _("The image must be between 16 and 4000 pixels wide and high."), code="size"
+        )
+
+
+ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$")
+
+
+def validate_origins(value):
+    """One web origin a line (scheme, host, optional port), as CSP frame-ancestors takes them."""
+    for line in value.splitlines():
+        origin = line.strip()
+        if origin and not ORIGIN.match(origin):
+            raise ValidationError(
+                _(
+                    "“%(origin)s” is not a web address such as https://www.example.org "
+                    "(no path, no wildcard)."
+                ),
+                code="bad_origin",
+                params={"origin": origin},
+            )
 
 
 def new_session_code():
@@ -111,6 +164,42 @@ class Conference(Localized):
         blank=True,
     )
     programme_changed_at = models.DateTimeField(_("programme changed"), auto_now_add=True)
+    # db_default: rows written by code that predates these columns (an older migration state,
+    # another process during a deploy) still get a value.
+    funder_statement = models.CharField(
+        _("funding statement"),
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("For example “Medfinansieras av Europeiska unionen”. Blank: none shown."),
+    )
+    funder_statement_en = models.CharField(
+        _("funding statement (English)"), max_length=300, blank=True, default="", db_default=""
+    )
+    show_eu_emblem = models.BooleanField(
+        _("show the EU emblem"),
+        default=False,
+        db_default=False,
+        help_text=_("For projects co-funded by the European Union."),
+    )
+    embed_origins = models.TextField(
+        _("websites that may embed the programme"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("One address a line, such as https://www.example.org. Blank: nowhere."),
+        validators=[validate_origins],
+    )
+    retention_days = models.PositiveIntegerField(
+        _("days to keep personal data after the conference"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(30), MaxValueValidator(3653)],
+        help_text=_("Blank: the site's default. Funded projects may need to keep it longer."),
+    )
+    retention_warned_at = models.DateTimeField(_("retention warning sent"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("personal data anonymised"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("conference")
@@ -127,6 +216,50 @@ class Conference(Localized):
 
     def get_absolute_url(self):
         return reverse("conference:detail", kwargs={"slug": self.slug})
+
+    @property
+    def embed_origin_list(self) -> list[str]:
+        return [line.strip() for line in self.embed_origins.splitlines() if line.strip()]
+
+    @property
+    def effective_retention_days(self) -> int:
+        if self.retention_days is not None:
+            return self.retention_days
+        return settings.SAMLA_RETENTION_DAYS
+
+    @property
+    def anonymise_after(self):
+        """When the personal data of this conference is anonymised."""
+        from datetime import timedelta
+
+        return self.end + timedelta(days=self.effective_retention_days)
+
+
+class FunderLogo(Localized):
+    """One funder's logo shown with the conference's funding statement, in `position` order."""
+
+    conference = models.ForeignKey(
+        Conference,
+        on_delete=models.CASCADE,
+        related_name="funder_logos",
+        verbose_name=_("conference"),
+    )
+    image = models.ImageField(_("logo"), upload_to="funders/", validators=[validate_logo])
+    alt_text = models.CharField(
+        _("text alternative"),
+        max_length=200,
+        help_text=_("The funder's name as the logo shows it, for screen readers."),
+    )
+    alt_text_en = models.CharField(_("text alternative (English)"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("funder logo")
+        verbose_name_plural = _("funder logos")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.alt_text
 
 
 class Room(Localized):
@@ -321,6 +454,15 @@ class SiteProfile(models.Model):
         NONE = "none", _("Not compliant")
 
     organisation = models.CharField(_("organisation"), max_length=200, default="Samla")
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="site/",
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_logo],
+        help_text=_("PNG or JPEG, at most 2 MB. Shown in the header of every public page."),
+    )
     contact_email = models.EmailField(
         _("contact e-mail"),
         blank=True,

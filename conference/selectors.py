@@ -25,6 +25,10 @@ def site_profile_get() -> SiteProfile:
 PRIVACY_VERSION_KEY = "privacy-version"
 
 
+def funder_logos(*, conference: Conference) -> list:
+    return list(conference.funder_logos.all())
+
+
 def privacy_version_current() -> int:
     """The privacy notice's version, from the shared cache (site_profile_save replaces it)."""
     version = cache.get(PRIVACY_VERSION_KEY)
@@ -121,11 +125,13 @@ def _days(sessions, rooms) -> list[Day]:
         for s in day_sessions:
             # Grid placement for the wide-screen timetable: column 1 holds the times; a session
             # without a room (a shared break or lunch) spans every room.
-            s.grid_row = f"{row[s.start]} / {row[s.end]}"
+            s.grid_rows = (row[s.start], row[s.end])
             if s.room_id in column:
-                s.grid_column = f"{column[s.room_id]} / {column[s.room_id] + 1}"
+                s.grid_columns = (column[s.room_id], column[s.room_id] + 1)
             else:
-                s.grid_column = f"2 / {len(day_rooms) + 2 if day_rooms else 3}"
+                s.grid_columns = (2, len(day_rooms) + 2 if day_rooms else 3)
+            s.grid_row = "{} / {}".format(*s.grid_rows)
+            s.grid_column = "{} / {}".format(*s.grid_columns)
         days.append(
             Day(
                 date=day,
@@ -159,6 +165,25 @@ def programme_get(*, conference: Conference, include_cancelled: bool = True) -> 
         sessions=sessions,
         speakers=speakers,
         days=_days(sessions, rooms),
+    )
+
+
+def programme_narrow(programme: Programme, *, day: date | None = None, track_id=None) -> Programme:
+    """The programme with only the sessions of `day` (local date, in the active time zone) and
+    of theme `track_id`; no queries."""
+    sessions = [
+        s
+        for s in programme.sessions
+        if (day is None or timezone.localdate(s.start) == day)
+        and (track_id is None or s.track_id == track_id)
+    ]
+    return Programme(
+        conference=programme.conference,
+        rooms=programme.rooms,
+        tracks=programme.tracks,
+        sessions=sessions,
+        speakers=programme.speakers,
+        days=_days(sessions, programme.rooms),
     )
 
 

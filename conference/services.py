@@ -1,21 +1,40 @@
 """Writes to the programme. Every rule that keeps a programme sane is checked here, under a lock
 on the conference row, and the database backs the room rule with a constraint of its own."""
 
+import logging
 from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .errors import ProgrammeError
 from .exporters.booklet import booklets_refresh_later
-from .models import RESERVED_SLUGS, Conference, Room, Session, SiteProfile, Speaker, Track
-from .selectors import PRIVACY_VERSION_KEY, programme_warnings, time_zone_names
+from .models import (
+    RESERVED_SLUGS,
+    Conference,
+    FunderLogo,
+    Room,
+    Session,
+    SiteProfile,
+    Speaker,
+    Track,
+    validate_logo,
+)
+from .selectors import (
+    PRIVACY_VERSION_KEY,
+    programme_warnings,
+    time_zone_names,
+)
 from .signals import seats_changed, session_rescheduled
 
 # Changing any of these moves the session in attendees' calendars, so the iCal SEQUENCE moves too.
@@ -148,7 +167,22 @@ CONFERENCE_FIELDS = (
     "offer_hours",
     "contact_email",
 )
-_VALIDATION_CODES = {"unique": "slug_taken", "reserved": "slug_reserved"}
+# The public face: the funding acknowledgement, the websites that may embed the programme, and
+# how long personal data is kept. Edited on their own workspace pages, through conference_update.
+PUBLIC_FACE_FIELDS = (
+    "funder_statement",
+    "funder_statement_en",
+    "show_eu_emblem",
+    "embed_origins",
+    "retention_days",
+)
+_VALIDATION_CODES = {
+    "unique": "slug_taken",
+    "reserved": "slug_reserved",
+    "bad_origin": "bad_origin",
+    "min_value": "retention_too_short",
+    "max_value": "retention_too_long",
+}
 
 
 def conference_may_create(user) -> bool:
@@ -199,7 +233,9 @@ def _conference_check(conference: Conference) -> None:
             "offer_hours_too_short", _("An offer must last at least one hour."), "offer_hours"
         )
     try:
-        conference.full_clean(exclude=["organisers", "programme_changed_at"])
+        conference.full_clean(
+            exclude=["organisers", "programme_changed_at", "retention_warned_at", "anonymised_at"]
+        )
     except ValidationError as exc:
         field, errors = next(iter(exc.error_dict.items()))
         error = errors[0]
@@ -241,10 +277,11 @@ def conference_create(*, user, slug: str = "", **fields) -> Conference:
 
 
 def conference_update(*, conference: Conference, **fields) -> Conference:
-    """Change a conference's own fields (CONFERENCE_FIELDS) under a lock on its row. A changed
-    capacity is announced after commit, so that freed seats go to the waiting list. Refused
-    changes raise ProgrammeError and leave both the row and `conference` as they were."""
-    unknown = set(fields) - set(CONFERENCE_FIELDS)
+    """Change a conference's own fields (CONFERENCE_FIELDS, PUBLIC_FACE_FIELDS) under a lock on
+    its row. A changed capacity is announced after commit, so that freed seats go to the waiting
+    list. Refused changes raise ProgrammeError and leave both the row and `conference` as they
+    were."""
+    unknown = set(fields) - set(CONFERENCE_FIELDS) - set(PUBLIC_FACE_FIELDS)
     if unknown:
         raise TypeError(f"conference_update() got unknown fields {sorted(unknown)}")
     with transaction.atomic():
@@ -494,3 +531,108 @@ def site_profile_save(*, profile: SiteProfile) -> SiteProfile:
             lambda: cache.set(PRIVACY_VERSION_KEY, profile.privacy_version, 60 * 60)
         )
     return profile
+
+
+# Funder acknowledgement ----------------------------------------------------------------------
+
+FUNDER_LOGOS_MAX = 12
+
+
+def funder_logo_add(
+    *, conference: Conference, image, alt_text: str, alt_text_en: str = ""
+) -> FunderLogo:
+    """Add a funder's logo after the others. The image is checked (PNG or JPEG, at most 2 MB,
+    sane dimensions) before anything is stored; a refused one raises ProgrammeError."""
+    try:
+        validate_logo(image)
+    except ValidationError as exc:
+        raise ProgrammeError(exc.code or "invalid_image", exc.messages[0], "image") from exc
+    alt_text = (alt_text or "").strip()
+    if not alt_text:
+        raise ProgrammeError(
+            "alt_text_missing",
+            _("Write the funder's name for those who cannot see the logo."),
+            "alt_text",
+        )
+    with transaction.atomic():
+        locked = Conference.objects.select_for_update().get(pk=conference.pk)
+        existing = list(
+            FunderLogo.objects.filter(conference=locked).values_list("position", flat=True)
+        )
+        if len(existing) >= FUNDER_LOGOS_MAX:
+            raise ProgrammeError(
+                "too_many_logos", _("A conference shows at most 12 funder logos."), "image"
+            )
+        logo = FunderLogo(
+            conference=locked,
+            image=image,
+            alt_text=alt_text[:200],
+            alt_text_en=(alt_text_en or "").strip()[:200],
+            position=max(existing, default=-1) + 1,
+        )
+        logo.save()
+        conference_touch(conference=locked)
+    return logo
+
+
+def funder_logo_delete(*, logo: FunderLogo) -> None:
+    """Remove a funder's logo and its file (after commit)."""
+    storage, name = logo.image.storage, logo.image.name
+    with transaction.atomic():
+        conference = Conference.objects.select_for_update().get(pk=logo.conference_id)
+        logo.delete()
+        conference_touch(conference=conference)
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# Retention ----------------------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+
+def conference_retention_warn(*, conference: Conference, now=None) -> bool:
+    """E-mail the organisers that the conference's personal data will be anonymised on its
+    date. At most once per conference: the row is claimed by setting `retention_warned_at` in
+    one conditional UPDATE before sending; a failed send releases it for the next sweep."""
+    now = now or timezone.now()
+    claimed = Conference.objects.filter(pk=conference.pk, retention_warned_at__isnull=True).update(
+        retention_warned_at=now
+    )
+    if not claimed:
+        return False
+    recipients = sorted(
+        {email for email in conference.organisers.values_list("email", flat=True) if email}
+    )
+    if not recipients:
+        return True
+    due = conference.anonymise_after
+    parts = []
+    for language in ("sv", "en"):
+        with translation.override(language), timezone.override(conference.time_zone):
+            parts.append(
+                render_to_string(
+                    "conference/email/retention_warning.txt",
+                    {
+                        "conference": conference,
+                        "name": conference.localized("name"),
+                        "due": timezone.localtime(due),
+                        "url": settings.SITE_URL
+                        + reverse("organiser:retention", kwargs={"slug": conference.slug}),
+                    },
+                ).strip()
+            )
+    with translation.override("sv"):
+        subject = _("The personal data of %(name)s will be anonymised") % {"name": conference.name}
+    try:
+        EmailMessage(
+            subject=subject,
+            body="\n\n----\n\n".join(parts) + "\n",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=recipients,
+        ).send()
+    except Exception:
+        logger.exception("retention warning for conference %s not sent", conference.pk)
+        Conference.objects.filter(pk=conference.pk).update(retention_warned_at=None)
+        return False
+    conference.retention_warned_at = now
+    return True

@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import EmailMessage
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -113,3 +115,20 @@ def barrier_report(request):
     return render(
         request, "conference/site/barrier_report.html", {"form": form, "profile": profile}
     )
+
+
+def site_logo(request):
+    """The organisation's logo for every page's header (Samla's own mark until an operator has
+    uploaded one). A separate address, so that pages need no query for it."""
+    profile = site_profile_get()
+    if profile.logo:
+        try:
+            handle = profile.logo.open("rb")
+        except OSError:
+            handle = None
+        if handle is not None:
+            kind = "image/png" if profile.logo.name.lower().endswith(".png") else "image/jpeg"
+            response = FileResponse(handle, content_type=kind)
+            response["Cache-Control"] = "max-age=300"
+            return response
+    return redirect(static("favicon.svg"))

@@ -8,6 +8,8 @@ urlpatterns = [
     path("organiser/<slug:slug>/grid/", views.organiser_grid, name="organiser-grid"),
     path("<slug:slug>/", views.conference_detail, name="detail"),
     path("<slug:slug>/speakers/", views.speaker_list, name="speakers"),
+    path("<slug:slug>/themes.css", views.themes_css, name="themes-css"),
+    path("<slug:slug>/embed/programme/", views.embed_programme, name="embed-programme"),
     path("<slug:slug>/sessions/<str:code>/", views.session_detail, name="session"),
 ]
 from .export_urls import urlpatterns as export_urlpatterns  # noqa: E402

@@ -1,4 +1,6 @@
+import re
 import sys
+from datetime import date
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
@@ -10,7 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Session
+from .embed import embeddable
+from .models import Session, Track
 from .presenters import timetable_prepare
 from .selectors import (
     conference_get_published,
@@ -18,8 +21,11 @@ from .selectors import (
     conference_user_organises,
     conferences_for_user,
     programme_get,
+    programme_narrow,
     speakers_for,
 )
+
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 TIMETABLE_CACHE_SECONDS = 60 * 60 * 24
 RETRY_SECONDS = 5
@@ -80,7 +86,8 @@ def _render_in_zone(request, conference, template, context):
 
 
 def _timetable_html(request, conference):
-    """The rendered timetable, kept in the cache until the programme changes.
+    """The rendered timetable and funder acknowledgement, kept in the cache until the programme
+    changes.
 
     Every programme write goes through conference.services, which moves
     `programme_changed_at`, so the key changes with the content."""
@@ -95,6 +102,10 @@ def _timetable_html(request, conference):
                 "conference/_timetable.html",
                 {"conference": conference, "programme": programme},
                 request,
+            )
+            # The funder acknowledgement below the programme: its changes move the stamp too.
+            html += render_to_string(
+                "conference/_funders.html", {"conference": conference}, request
             )
         cache.set(key, html, TIMETABLE_CACHE_SECONDS)
     return html
@@ -142,3 +153,62 @@ def organiser_grid(request, slug):
     return _render_in_zone(
         request, conference, "conference/organiser_grid.html", {"programme": programme}
     )
+
+
+def themes_css(request, slug):
+    """The conference's theme colours as classes (`track-<id>`): the timetable may not carry
+    style attributes under the content security policy."""
+    conference = conference_get_published(slug=slug, user=request.user)
+    rules = [
+        f".track-{track.pk} {{ --track: {track.colour}; }}"
+        for track in Track.objects.filter(conference=conference).only("pk", "colour")
+        if COLOUR.match(track.colour)
+    ]
+    response = HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "max-age=300"
+    return response
+
+
+def _day_param(value, days):
+    try:
+        chosen = date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return chosen if chosen in days else None
+
+
+def _int_param(value, allowed):
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if number in allowed else None
+
+
+def embed_programme(request, slug):
+    """The programme for another website's page: filters by day and theme (a plain GET form),
+    links to the session pages opening in a new tab. Sets no cookie."""
+    conference = conference_get_published(slug=slug, user=request.user)
+    with timezone.override(conference.time_zone):
+        programme = programme_get(conference=conference)
+        days = [day.date for day in programme.days]
+        tracks = {track.pk: track for track in programme.tracks}
+        day = _day_param(request.GET.get("day"), days)
+        track_id = _int_param(request.GET.get("theme"), tracks)
+        shown = programme_narrow(programme, day=day, track_id=track_id)
+        timetable_prepare(shown)
+        response = render(
+            request,
+            "conference/embed_programme.html",
+            {
+                "conference": conference,
+                "programme": shown,
+                "days": days,
+                "tracks": programme.tracks,
+                "day": day,
+                "track_id": track_id,
+                "filtered": day is not None or track_id is not None,
+                "embed": True,
+            },
+        )
+    return embeddable(response, conference)

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "conference.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -188,7 +189,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registration.tasks.send_queued_emails",
         "schedule": 300.0,
     },
+    # Warns organisers a month ahead, then anonymises conferences past their retention period.
+    "retention-sweep": {
+        "task": "checkin.tasks.retention_sweep",
+        "schedule": 6 * 3600.0,
+    },
 }
+
+# Personal data of a conference is anonymised this many days after it ends, unless its organisers
+# chose a longer period (funded projects keep participant lists as evidence for audits).
+SAMLA_RETENTION_DAYS = env.int("SAMLA_RETENTION_DAYS", default=365)
 
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmem://samla")

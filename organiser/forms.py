@@ -199,3 +199,31 @@ class BadgeJobForm(forms.Form):
         if data.get("since"):
             filters["since"] = data["since"].isoformat()
         return filters
+
+
+class FundingForm(ConferenceFieldsForm):
+    field_names = ("funder_statement", "funder_statement_en", "show_eu_emblem")
+
+
+class FunderLogoForm(forms.Form):
+    image = forms.ImageField(
+        label=_("Logo"),
+        help_text=_("PNG or JPEG, at most 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    alt_text = forms.CharField(
+        label=_("The funder's name (text alternative)"),
+        max_length=200,
+        help_text=_("Read out by screen readers instead of the logo."),
+    )
+    alt_text_en = forms.CharField(
+        label=_("The funder's name in English"), max_length=200, required=False
+    )
+
+
+class EmbedOriginsForm(ConferenceFieldsForm):
+    field_names = ("embed_origins",)
+
+
+class RetentionForm(ConferenceFieldsForm):
+    field_names = ("retention_days",)

@@ -12,6 +12,7 @@ from .views import (
     messages,
     programme,
     programme_import,
+    public_face,
     registrations,
     rooms,
     settings,
@@ -151,4 +152,17 @@ urlpatterns += [
     path("<slug:slug>/checkin/", checkin.live, name="checkin"),
     path("<slug:slug>/messages/", messages.compose, name="messages"),
     path("<slug:slug>/messages/<int:pk>/", messages.message_detail, name="message"),
+]
+
+# The public face: funder acknowledgement, embedding on other websites, personal data retention.
+urlpatterns += [
+    path("<slug:slug>/settings/funders/", public_face.funders, name="funders"),
+    path(
+        "<slug:slug>/settings/funders/<int:logo_id>/delete/",
+        public_face.funder_logo_delete,
+        name="funder-logo-delete",
+    ),
+    path("<slug:slug>/settings/embed/", public_face.embed, name="embed"),
+    path("<slug:slug>/settings/retention/", public_face.retention, name="retention"),
+    path("<slug:slug>/settings/retention/run/", public_face.retention_run, name="retention-run"),
 ]

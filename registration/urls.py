@@ -7,6 +7,7 @@ urlpatterns = [
     path("<slug:slug>/register/", views.register, name="register"),
     path("<slug:slug>/register/thanks/", views.check_email, name="check-email"),
     path("<slug:slug>/participants/", views.participants, name="participants"),
+    path("<slug:slug>/embed/register/", views.embed_register, name="embed-register"),
     path("r/<str:token>/", views.manage, name="manage"),
     path("r/<str:token>/workshops/", views.manage_sessions, name="manage-sessions"),
     path("r/<str:token>/details/", views.manage_details, name="manage-details"),

@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from conference.embed import embeddable
 from conference.ids import parse_id
 from conference.models import Session
 from conference.selectors import conference_get_published
@@ -81,6 +83,17 @@ def participants(request, slug):
             "participants": selectors.participants_public(conference=conference),
         },
     )
+
+
+def embed_register(request, slug):
+    """The registration button with the seats left, for another website's page (see
+    conference.embed). Sets no cookie; the button opens the form on Samla in a new tab."""
+    conference = conference_get_published(slug=slug, user=request.user)
+    with timezone.override(conference.time_zone):
+        response = render(
+            request, "registration/embed_register.html", {"conference": conference, "embed": True}
+        )
+    return embeddable(response, conference)
 
 
 def _manage_context(registration, *, sessions_form=None, details_form=None, confirm_form=None):

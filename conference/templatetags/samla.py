@@ -28,3 +28,13 @@ def daterange(start, end):
         return f"{start.day}–{formats.date_format(end, 'DATE_FORMAT')}"
     first = formats.date_format(start, "MONTH_DAY_FORMAT")
     return f"{first} – {formats.date_format(end, 'DATE_FORMAT')}"
+
+
+@register.simple_tag
+def funders(conference, src="page"):
+    """{% funders conference "data" as f %}: the conference's funding acknowledgement, or None
+    when it has none. `src` says how images are addressed: "page" (site-relative, for pages),
+    "absolute" (e-mails) or "data" (inline data: URIs, for PDFs rendered without a web server)."""
+    from conference.funders import funders_for
+
+    return funders_for(conference, src=src)

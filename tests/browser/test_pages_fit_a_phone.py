@@ -53,6 +53,10 @@ WORKSPACE_CORE_PAGES = [
     "organiser/lk/publish/",
     "organiser/lk/unpublish/",
     "organiser/lk/settings/",
+    "organiser/lk/settings/funders/",
+    "organiser/lk/settings/embed/",
+    "organiser/lk/settings/retention/",
+    "organiser/lk/settings/retention/run/",
 ]
 
 
@@ -114,17 +118,45 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}}
 BOTH_LANGUAGES = (("", "sv"), ("/en", "en"))
 
 
+_CSP_REPORTS = {}
+
+
+def csp_reports(page) -> list:
+    """The Content-Security-Policy violations `page` has reported so far: Chromium logs each
+    one to the console ("Refused to apply inline style because it violates ..."), and the page
+    fires `securitypolicyviolation`, which an init script (outside the page's policy) logs too."""
+    key = id(page)
+    if key not in _CSP_REPORTS:
+        reports = []
+        _CSP_REPORTS[key] = (page, reports)
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', function (e) {"
+            " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI); });"
+        )
+        page.on(
+            "console",
+            lambda message: (
+                reports.append(message.text)
+                if "Content Security Policy" in message.text or "CSP violation" in message.text
+                else None
+            ),
+        )
+    return _CSP_REPORTS[key][1]
+
+
 def assert_fit(
     phone, base, pages, screenshot, status=200, languages=BOTH_LANGUAGES, width=PHONE["width"]
 ):
     """Open every page in Swedish and English; each answers, has a heading, is no wider than
-    `width` (None: any width, for a desktop) and has no WCAG 2 A/AA violation that axe-core can
-    find."""
+    `width` (None: any width, for a desktop), breaks no rule of the Content-Security-Policy (no
+    inline script or style) and has no WCAG 2 A/AA violation that axe-core can find."""
     axe = Axe()
-    too_wide, violations = {}, {}
+    too_wide, violations, csp = {}, {}, {}
+    reports = csp_reports(phone)
     for prefix, lang in languages:
         for page in pages:
             url = f"{base}{prefix}/{page}"
+            reported = len(reports)
             response = phone.goto(url)
             assert response.status == status, url
             assert phone.evaluate("document.documentElement.lang") == lang, url
@@ -136,6 +168,9 @@ def assert_fit(
             found = axe.run(phone, options=AXE_OPTIONS).response["violations"]
             if found:
                 violations[url] = [(v["id"], [n["target"] for n in v["nodes"]]) for v in found]
+            if len(reports) > reported:
+                csp[url] = reports[reported:]
+    assert csp == {}, "\n".join(f"{u}: {r}" for u, r in csp.items())
     assert too_wide == {}, "\n".join(f"{u}: {w}" for u, w in too_wide.items())
     assert violations == {}, "\n".join(f"{u}: {v}" for u, v in violations.items())
 
@@ -159,6 +194,8 @@ def test_public_and_attendee_pages_fit_a_phone_in_both_languages(live_server, pa
         "lk/register/thanks/",
         f"r/{people[0].manage_token}/",
         "door/login/",
+        "lk/embed/programme/",
+        "lk/embed/register/",
     ]
     assert_fit(phone, live_server.url, pages, screenshot)
     assert_fit(phone, live_server.url, ["lk/no-such-page/"], screenshot, status=404)
@@ -327,3 +364,26 @@ def test_error_pages_fit_a_phone_in_both_languages(live_server, page_at, screens
     monkeypatch.setattr(CursorWrapper, "execute", refuse)
     assert_fit(phone, live_server.url, [""], screenshot, status=503)
     monkeypatch.undo()
+
+
+def test_the_sweep_catches_an_inline_style_the_policy_refuses(live_server, page_at):
+    from conference.middleware import CONTENT_SECURITY_POLICY
+
+    phone = page_at(PHONE)
+    reports = csp_reports(phone)
+    phone.route(
+        f"{live_server.url}/inline/",
+        lambda route: route.fulfill(
+            status=200,
+            headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY},
+            content_type="text/html",
+            body='<html lang="sv"><h1 style="color: red">Inline</h1><script>var x = 1;</script>',
+        ),
+    )
+
+    phone.goto(f"{live_server.url}/inline/")
+    phone.wait_for_timeout(300)
+
+    assert len(reports) >= 2
+    assert any("style-src" in text for text in reports)
+    assert any("script-src" in text for text in reports)

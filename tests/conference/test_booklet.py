@@ -2,6 +2,7 @@ import io
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -331,3 +332,56 @@ def test_booklet_kept_through_the_storage_api_not_the_local_disk(
     assert booklet_export.booklet_cached(etag) == changed.content
     assert first.content != changed.content
     assert list(tmp_path.iterdir()) == []
+
+
+def _close(pixel, colour, tolerance=40):
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour, strict=True))
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="pdftoppm (poppler-utils) not installed")
+def test_booklet_shows_funder_logos_emblem_and_statement_when_set(client, conference, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from conference.services import conference_update, funder_logo_add
+
+    SessionFactory(conference=conference, title="Öppning")
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 100), (200, 0, 0)).save(buffer, "PNG")
+    funder_logo_add(
+        conference=conference,
+        image=SimpleUploadedFile("region.png", buffer.getvalue(), content_type="image/png"),
+        alt_text="Region Skåne",
+    )
+    conference_update(
+        conference=conference,
+        funder_statement="Medfinansieras av Europeiska unionen",
+        show_eu_emblem=True,
+    )
+
+    response = client.get("/malmo/programme.pdf")
+
+    # NFKC: the PDF's text has the "fi" ligature.
+    text = unicodedata.normalize("NFKC", pdf_text(response.content))
+    assert "Medfinansieras av Europeiska unionen" in text
+    pdf = tmp_path / "booklet.pdf"
+    pdf.write_bytes(response.content)
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "cover")],
+        check=True,
+    )
+    cover = Image.open(next(tmp_path.glob("cover*.png"))).convert("RGB")
+    pixels = list(cover.getdata())
+    assert sum(_close(p, (0, 51, 153)) for p in pixels) > 50  # the emblem's blue
+    assert sum(_close(p, (255, 204, 0)) for p in pixels) > 3  # its gold stars
+    assert sum(_close(p, (200, 0, 0)) for p in pixels) > 50  # the funder's logo
+
+
+def test_booklet_without_funders_has_no_acknowledgement(client, conference):
+    SessionFactory(conference=conference, title="Öppning")
+
+    response = client.get("/malmo/programme.pdf")
+
+    text = unicodedata.normalize("NFKC", pdf_text(response.content))
+    assert "Medfinansieras" not in text
+    assert "Öppning" in text

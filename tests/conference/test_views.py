@@ -122,8 +122,8 @@ def test_programme_page_runs_fixed_queries(
 ):
     programme_of(conference, count)
 
-    # conference, rooms, tracks, sessions, speakers, registration counts
-    with django_assert_num_queries(6):
+    # conference, rooms, tracks, sessions, speakers, funder logos, registration counts
+    with django_assert_num_queries(7):
         response = client.get("/malmo/")
     # The timetable is kept until the programme changes: conference, registration counts.
     with django_assert_num_queries(2):
