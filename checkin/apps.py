@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CheckinConfig(AppConfig):
     name = "checkin"
     verbose_name = _("Check-in")
+
+    def ready(self):
+        from registration.emails import attachment_register
+
+        from .attachments import badge_attachment
+
+        attachment_register("badge", badge_attachment)

@@ -165,6 +165,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registration.tasks.send_queued_emails",
         "schedule": 300.0,
     },
+    # Scheduled e-mails (impact.rules): once per person, however often this runs.
+    "send-scheduled-emails": {
+        "task": "impact.tasks.send_scheduled_emails",
+        "schedule": 300.0,
+    },
 }
 
 CACHES = {
