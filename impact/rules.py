@@ -19,7 +19,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from conference.models import Conference
 from registration.emails import (
@@ -28,6 +28,7 @@ from registration.emails import (
     calendar_links,
     conference_when,
     conference_where,
+    email_build,
     email_dispatch,
     manage_url,
 )
@@ -76,6 +77,23 @@ def rule_due_at(rule: EmailRule, conference: Conference | None = None) -> dateti
     zone = ZoneInfo(conference.time_zone)
     wall = anchor.astimezone(zone).replace(tzinfo=None) + sign * timedelta(days=rule.offset)
     return wall.replace(tzinfo=zone)
+
+
+def rule_timing_text(rule: EmailRule) -> str:
+    """ "3 days before the start" / "1 day after the end" / "at a set time", translated."""
+
+    if rule.timing == EmailRule.Timing.AT:
+        return _("at a set time")
+    n = rule.offset
+    if rule.timing == EmailRule.Timing.BEFORE_START:
+        if rule.unit == EmailRule.Unit.HOURS:
+            return ngettext("%(n)s hour before the start", "%(n)s hours before the start", n) % {
+                "n": n
+            }
+        return ngettext("%(n)s day before the start", "%(n)s days before the start", n) % {"n": n}
+    if rule.unit == EmailRule.Unit.HOURS:
+        return ngettext("%(n)s hour after the end", "%(n)s hours after the end", n) % {"n": n}
+    return ngettext("%(n)s day after the end", "%(n)s days after the end", n) % {"n": n}
 
 
 # To whom ----------------------------------------------------------------------------------------
@@ -281,7 +299,11 @@ def rules_create_defaults(*, conference: Conference) -> list[EmailRule]:
     )
     missing = [rule for rule in _defaults(conference) if rule.preset not in have]
     EmailRule.objects.bulk_create(missing, ignore_conflicts=True)
-    return missing
+    return list(
+        EmailRule.objects.filter(
+            conference=conference, preset__in=[rule.preset for rule in missing]
+        ).order_by("id")
+    )
 
 
 def rule_run(*, rule: EmailRule, now: datetime | None = None) -> int:
@@ -351,3 +373,43 @@ def rules_due(*, now: datetime | None = None) -> list[EmailRule]:
 def rules_run_due(*, now: datetime | None = None) -> int:
     """The sweep (Celery beat, or `manage.py send_scheduled_emails` from cron)."""
     return sum(rule_run(rule=rule, now=now) for rule in rules_due(now=now))
+
+
+@dataclass
+class RulePreview:
+    count: int
+    language: str = "sv"
+    to: str = ""
+    subject: str = ""
+    body: str = ""
+
+
+def rule_preview(rule: EmailRule) -> RulePreview:
+    """How many the rule reaches now and the e-mail its first recipient would get, as sent
+    (with the practical facts and links). Nothing is saved; the person's private links are
+    masked, so the organiser sees where they go but not the secrets."""
+    audience = rule_audience(rule)
+    count = audience.count()
+    first = audience.first()
+    if first is None:
+        return RulePreview(count=count)
+    first.conference = rule.conference
+    text = rule_render(rule, first)
+    log = EmailLog(
+        conference=rule.conference,
+        registration=first,
+        kind=EmailLog.Kind.SCHEDULED,
+        to=first.email,
+        payload={"subject": text.subject, "body": text.body},
+    )
+    message = email_build(log)
+    body = message.body
+    for secret in (first.manage_token, first.calendar_token):
+        body = body.replace(secret, "…")
+    return RulePreview(
+        count=count,
+        language=first.language,
+        to=first.email,
+        subject=message.subject,
+        body=body,
+    )

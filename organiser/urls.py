@@ -8,6 +8,7 @@ from .views import (
     checkin,
     conferences,
     dashboard,
+    emails,
     home,
     messages,
     programme,
@@ -151,4 +152,10 @@ urlpatterns += [
     path("<slug:slug>/checkin/", checkin.live, name="checkin"),
     path("<slug:slug>/messages/", messages.compose, name="messages"),
     path("<slug:slug>/messages/<int:pk>/", messages.message_detail, name="message"),
+    # Scheduled e-mails (issue 12).
+    path("<slug:slug>/emails/", emails.rule_list, name="emails"),
+    path("<slug:slug>/emails/new/", emails.rule_edit, name="email-rule-new"),
+    path("<slug:slug>/emails/defaults/", emails.rule_defaults, name="email-rule-defaults"),
+    path("<slug:slug>/emails/<int:pk>/", emails.rule_edit, name="email-rule"),
+    path("<slug:slug>/emails/<int:pk>/switch/", emails.rule_switch, name="email-rule-switch"),
 ]
