@@ -112,6 +112,10 @@ def rule_audience(rule: EmailRule, *, attendance=None):
         people = present_registrations(conference=conference, attendance=attendance)
     elif audience == EmailRule.Audience.NO_SHOWS:
         people = no_show_registrations(conference=conference, attendance=attendance)
+    elif audience == EmailRule.Audience.NOT_ANSWERED:
+        from .evaluation import evaluation_not_answered
+
+        people = evaluation_not_answered(conference=conference, attendance=attendance)
     elif audience == EmailRule.Audience.SESSION:
         people = people.filter(
             signups__session_id=rule.session_id, signups__status=Signup.Status.CONFIRMED

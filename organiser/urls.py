@@ -9,6 +9,7 @@ from .views import (
     conferences,
     dashboard,
     emails,
+    evaluation,
     home,
     messages,
     programme,
@@ -158,4 +159,13 @@ urlpatterns += [
     path("<slug:slug>/emails/defaults/", emails.rule_defaults, name="email-rule-defaults"),
     path("<slug:slug>/emails/<int:pk>/", emails.rule_edit, name="email-rule"),
     path("<slug:slug>/emails/<int:pk>/switch/", emails.rule_switch, name="email-rule-switch"),
+    # Evaluation (issue 12).
+    path("<slug:slug>/evaluation/", evaluation.results, name="evaluation"),
+    path(
+        "<slug:slug>/evaluation/questions/<int:pk>/delete/",
+        evaluation.question_delete,
+        name="evaluation-question-delete",
+    ),
+    path("<slug:slug>/evaluation/export.csv", evaluation.export_csv, name="evaluation-csv"),
+    path("<slug:slug>/evaluation/export.xlsx", evaluation.export_xlsx, name="evaluation-xlsx"),
 ]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -111,6 +112,8 @@ def _manage_context(registration, *, sessions_form=None, details_form=None, conf
         "waiting_position": selectors.waiting_position(registration=registration),
         "window": services.registration_window_state(conference),
         "is_cancelled": registration.status == Registration.Status.CANCELLED,
+        # The evaluation (impact app) is linked from the conference's start.
+        "evaluation_open": conference.start <= timezone.now(),
     }
 
 
