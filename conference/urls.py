@@ -9,6 +9,8 @@ urlpatterns = [
     path("<slug:slug>/", views.conference_detail, name="detail"),
     path("<slug:slug>/speakers/", views.speaker_list, name="speakers"),
     path("<slug:slug>/sessions/<str:code>/", views.session_detail, name="session"),
+    path("<slug:slug>/materials/", views.materials, name="materials"),
+    path("<slug:slug>/materials/<int:pk>/", views.material_file, name="material-file"),
 ]
 from .export_urls import urlpatterns as export_urlpatterns  # noqa: E402
 

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from conference.materials import materials_of
 from conference.models import Conference
 from registration.emails import (
     absolute,
@@ -54,7 +55,8 @@ PLACEHOLDERS = {
     "calendar_link": gettext_lazy("the personal calendar feed"),
     "badge_link": gettext_lazy("the name badge"),
     "evaluation_link": gettext_lazy("the personal evaluation link"),
-    "materials_link": gettext_lazy("the programme with the session materials"),
+    "materials_link": gettext_lazy("the page with the session materials"),
+    "materials": gettext_lazy("the list of session materials, with links"),
 }
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -154,8 +156,38 @@ def placeholder_values(registration: Registration, conference: Conference) -> di
         "calendar_link": calendar_links(registration) or "",
         "badge_link": badge_link(registration) or "",
         "evaluation_link": _link("impact:evaluation", registration),
-        "materials_link": absolute(conference.get_absolute_url()),
+        "materials_link": _materials_link(conference),
+        "materials": _materials_list(registration, conference),
     }
+
+
+def _materials_link(conference: Conference) -> str:
+    return absolute(reverse("conference:materials", kwargs={"slug": conference.slug}))
+
+
+def _materials_list(registration: Registration, conference: Conference) -> str:
+    """One line per material the person may see now: "Session – Title: link"."""
+    materials = getattr(conference, "_rule_materials", None)
+    if materials is None:
+        # Once per conference and run, not per person (see rule_run).
+        materials = materials_of(conference=conference, registered=True)
+        conference._rule_materials = materials
+    lines = []
+    seated = registration.status == Registration.Status.CONFIRMED
+    for m in materials:
+        if m.visibility == m.Visibility.REGISTERED and not seated:
+            continue
+        if m.file:
+            link = absolute(
+                reverse(
+                    "registration:manage-material",
+                    kwargs={"token": registration.manage_token, "pk": m.pk},
+                )
+            )
+        else:
+            link = m.url
+        lines.append(f"{m.session.localized('title')} – {m.localized('title')}: {link}")
+    return "\n".join(lines)
 
 
 def fill(text: str, values: dict[str, str]) -> str:
@@ -284,11 +316,11 @@ def _defaults(conference: Conference) -> list[EmailRule]:
             subject_en="We missed you at {conference}",
             body=(
                 "Hej {name}!\n\nVi saknade dig på {conference}. Presentationer och material "
-                "från dagarna finns här: {materials_link}"
+                "från dagarna finns här: {materials_link}\n\n{materials}"
             ),
             body_en=(
                 "Hello {name},\n\nWe missed you at {conference}. The presentations and "
-                "materials are here: {materials_link}"
+                "materials are here: {materials_link}\n\n{materials}"
             ),
         ),
     ]

@@ -11,6 +11,7 @@ from .views import (
     emails,
     evaluation,
     home,
+    materials,
     messages,
     programme,
     programme_import,
@@ -159,6 +160,13 @@ urlpatterns += [
     path("<slug:slug>/emails/defaults/", emails.rule_defaults, name="email-rule-defaults"),
     path("<slug:slug>/emails/<int:pk>/", emails.rule_edit, name="email-rule"),
     path("<slug:slug>/emails/<int:pk>/switch/", emails.rule_switch, name="email-rule-switch"),
+    # Session materials (issue 12), part of the programme area.
+    path("<slug:slug>/programme/materials/", materials.material_list, name="materials"),
+    path(
+        "<slug:slug>/programme/materials/<int:pk>/delete/",
+        materials.material_delete,
+        name="material-delete",
+    ),
     # Evaluation (issue 12).
     path("<slug:slug>/evaluation/", evaluation.results, name="evaluation"),
     path(
