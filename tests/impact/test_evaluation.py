@@ -290,3 +290,24 @@ def test_settings_refuse_closing_before_the_start(evaluation, conference):
         )
 
     assert (refused.value.code, refused.value.field) == ("closes_before_start", "closes_at")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_anonymous_answers_at_once_keep_one():
+    from tests.registration.test_races import run_together
+
+    conference = ConferenceFactory(start=local(2027, 3, 16, 12), end=local(2027, 3, 17, 13, 30))
+    evaluation = evaluation_get(conference=conference)
+    evaluation_settings_save(
+        evaluation=evaluation, is_anonymous=True, closes_at=evaluation.closes_at
+    )
+    anna = RegistrationFactory(conference=conference)
+
+    def submit():
+        return evaluation_submit(evaluation=evaluation, registration=anna, now=DURING, **ANSWER)
+
+    results, errors = run_together([submit, submit])
+
+    assert len(results) == 1
+    assert [e.code for e in errors] == ["already_answered"]
+    assert list(EvaluationResponse.objects.values_list("registration", flat=True)) == [None]
