@@ -31,7 +31,8 @@ def evaluation(request, token):
     answered = service.has_answered(registration=registration)
     answer = service.evaluation_answer_get(evaluation=current, registration=registration)
     questions = list(current.questions.all())
-    locked = state != "open" or (current.is_anonymous and answered)
+    seated = registration.status == registration.Status.CONFIRMED
+    locked = not seated or state != "open" or (current.is_anonymous and answered)
     form = EvaluationForm(
         request.POST if request.method == "POST" else None, questions=questions, answer=answer
     )
@@ -73,8 +74,9 @@ def evaluation(request, token):
                 "state": state,
                 "answered": answered,
                 "locked": locked,
+                "seated": seated,
                 "form": form,
-                "sessions": sessions,
+                "sessions": sessions if seated else [],
                 "given": given,
             },
             status=status,

@@ -105,3 +105,14 @@ def test_english_page(client, anna):
 
     assert "Overall, how valuable was the conference for you?" in page
     assert '<html lang="en">' in page
+
+
+def test_cancelled_person_sees_why_and_gets_no_form(client, anna):
+    anna.status = "cancelled"
+    anna.save(update_fields=["status"])
+
+    page = client.get(url(anna))
+
+    assert page.context["locked"] is True
+    assert "Bara den som har en plats på konferensen kan svara." in page.content.decode()
+    assert "Skicka mitt svar" not in page.content.decode()
