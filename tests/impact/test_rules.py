@@ -382,3 +382,17 @@ def test_defaults_three_rules_once_each(conference):
     ]
     for rule in rules:
         rule_check(rule)
+
+
+@pytest.mark.django_db
+def test_rule_email_starts_with_the_organisers_text_in_text_and_html(conference, people):
+    rule = make_rule(conference, audience=EmailRule.Audience.PRESENT)
+
+    rule_run(rule=rule)
+
+    (message,) = mail.outbox
+    html = message.alternatives[0][0]
+    assert message.body.startswith(f"Välkommen till {conference.name}, 16 mars 2027 kl. 12.00")
+    assert "Hej Anna," not in message.body
+    assert '<div style="white-space: pre-wrap;">Välkommen till' in html
+    assert "<p>Hej Anna,</p>" not in html
