@@ -396,3 +396,38 @@ def test_rule_email_starts_with_the_organisers_text_in_text_and_html(conference,
     assert "Hej Anna," not in message.body
     assert '<div style="white-space: pre-wrap;">Välkommen till' in html
     assert "<p>Hej Anna,</p>" not in html
+
+
+@pytest.mark.django_db
+def test_rule_run_that_dies_inside_its_transaction_leaves_nothing_and_the_next_does_all(
+    conference, people, monkeypatch
+):
+    rule = make_rule(conference)
+    real = rule_render
+    calls = []
+
+    def dies_on_the_second(rule, person):
+        calls.append(person.pk)
+        if len(calls) == 2:
+            raise MemoryError("the worker died")
+        return real(rule, person)
+
+    monkeypatch.setattr("impact.rules.rule_render", dies_on_the_second)
+    with pytest.raises(MemoryError):
+        rule_run(rule=rule)
+    assert (RuleDelivery.objects.count(), RuleRun.objects.count()) == (0, 0)
+    assert EmailLog.objects.filter(kind="scheduled").count() == 0
+    assert mail.outbox == []
+    monkeypatch.setattr("impact.rules.rule_render", real)
+
+    assert rule_run(rule=rule) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.org", "bo@example.org"]
+
+
+@pytest.mark.django_db
+def test_rule_at_a_date_and_time_is_due_then(conference):
+    rule = make_rule(conference, timing=EmailRule.Timing.AT, send_at=local(2027, 3, 1, 9))
+
+    assert rule_due_at(rule) == local(2027, 3, 1, 9)
+    assert rules_due(now=local(2027, 3, 1, 8, 59)) == []
+    assert rules_due(now=local(2027, 3, 1, 9)) == [rule]
