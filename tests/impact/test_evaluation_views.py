@@ -116,3 +116,24 @@ def test_cancelled_person_sees_why_and_gets_no_form(client, anna):
     assert page.context["locked"] is True
     assert "Bara den som har en plats på konferensen kan svara." in page.content.decode()
     assert "Skicka mitt svar" not in page.content.decode()
+
+
+def test_evaluation_page_queries_do_not_grow_with_sessions(client, anna, conference):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def grow(n):
+        while conference.sessions.count() < n:
+            SessionFactory(conference=conference, start=local(2027, 3, 17, 9))
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(anna)).status_code == 200
+        return len(captured)
+
+    queries()  # the first visit makes the evaluation
+    grow(3)
+    small = queries()
+    grow(30)
+
+    assert queries() == small
