@@ -7,6 +7,10 @@ class CheckinConfig(AppConfig):
     verbose_name = _("Check-in")
 
     def ready(self):
+        from registration.emails import attachment_register
+
         from . import signals
+        from .attachments import badge_attachment
 
         signals.connect()
+        attachment_register("badge", badge_attachment)

@@ -504,3 +504,46 @@ class SiteProfile(models.Model):
 
     def __str__(self):
         return self.organisation
+
+
+class SessionMaterial(Localized):
+    """A file (slides, a PDF) or a link (a recording, an article) attached to a session, shown
+    from a chosen moment. Files are checked and typed on upload (conference.materials)."""
+
+    class Visibility(models.TextChoices):
+        AT_ONCE = "at_once", _("At once, to everyone")
+        AFTER = "after", _("After the session, to everyone")
+        REGISTERED = "registered", _("Only to registered attendees, on their own page")
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="materials", verbose_name=_("session")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to="materials/%Y/", blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    content_type = models.CharField(max_length=100, blank=True, editable=False)
+    size = models.PositiveIntegerField(default=0, editable=False)
+    visibility = models.CharField(
+        _("visible"), max_length=10, choices=Visibility.choices, default=Visibility.AT_ONCE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session material")
+        verbose_name_plural = _("session materials")
+        ordering = ["session", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="material_file_or_link",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def extension(self) -> str:
+        """ "PDF", "PPTX": for the link's label."""
+        return self.file.name.rsplit(".", 1)[-1].upper() if self.file else ""

@@ -5,7 +5,7 @@ from datetime import date
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.template.loader import render_to_string
@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .embed import embeddable
-from .models import Session, Track
+from .materials import material_response, material_visible, materials_of
+from .models import Session, SessionMaterial, Track
 from .presenters import timetable_prepare
 from .selectors import (
     conference_get_published,
@@ -131,7 +132,55 @@ def session_detail(request, slug, code):
         conference=conference,
         code=code,
     )
-    return _render_in_zone(request, conference, "conference/session.html", {"session": session})
+    now = timezone.now()
+    materials = [
+        m
+        for m in SessionMaterial.objects.filter(session=session).order_by("id")
+        if material_visible(_with_session(m, session), now=now)
+    ]
+    return _render_in_zone(
+        request,
+        conference,
+        "conference/session.html",
+        {
+            "session": session,
+            "materials": materials,
+            "materials_for_registered": SessionMaterial.objects.filter(
+                session=session, visibility=SessionMaterial.Visibility.REGISTERED
+            ).exists(),
+        },
+    )
+
+
+def _with_session(material, session):
+    material.session = session
+    return material
+
+
+def materials(request, slug):
+    """Every material visible to everyone now, in programme order: the link that the "we
+    missed you" e-mail gives."""
+    conference = conference_get_published(slug=slug, user=request.user)
+    return _render_in_zone(
+        request,
+        conference,
+        "conference/materials.html",
+        {"materials": materials_of(conference=conference)},
+    )
+
+
+def material_file(request, slug, pk):
+    """A material's file, when visible to everyone; registered-only files go through the
+    person's own page (registration.views.manage_material)."""
+    conference = conference_get_published(slug=slug, user=request.user)
+    material = get_object_or_404(
+        SessionMaterial.objects.select_related("session"),
+        session__conference=conference,
+        pk=pk,
+    )
+    if not material.file or not material_visible(material):
+        raise Http404("material")
+    return material_response(material)
 
 
 def speaker_list(request, slug):

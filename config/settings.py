@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "checkin.tasks.retention_sweep",
         "schedule": 6 * 3600.0,
     },
+    # Scheduled e-mails (impact.rules): once per person, however often this runs.
+    "send-scheduled-emails": {
+        "task": "impact.tasks.send_scheduled_emails",
+        "schedule": 300.0,
+    },
 }
 
 # Personal data of a conference is anonymised this many days after it ends, unless its organisers

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("organiser/", include("organiser.urls")),
     path("", include("conference.site_urls")),
     path("", include("checkin.urls")),
+    path("", include("impact.urls")),
     path("", include("registration.urls")),
     path("", include("conference.urls")),
     prefix_default_language=False,

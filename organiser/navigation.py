@@ -15,6 +15,8 @@ AREAS = [
     ("checkin", _("Check-in")),
     ("team", _("Team")),
     ("messages", _("Messages")),
+    ("emails", _("Scheduled e-mails")),
+    ("evaluation", _("Evaluation")),
     ("settings", _("Settings")),
 ]
 

@@ -8,7 +8,10 @@ from .views import (
     checkin,
     conferences,
     dashboard,
+    emails,
+    evaluation,
     home,
+    materials,
     messages,
     programme,
     programme_import,
@@ -152,6 +155,28 @@ urlpatterns += [
     path("<slug:slug>/checkin/", checkin.live, name="checkin"),
     path("<slug:slug>/messages/", messages.compose, name="messages"),
     path("<slug:slug>/messages/<int:pk>/", messages.message_detail, name="message"),
+    # Scheduled e-mails (issue 12).
+    path("<slug:slug>/emails/", emails.rule_list, name="emails"),
+    path("<slug:slug>/emails/new/", emails.rule_edit, name="email-rule-new"),
+    path("<slug:slug>/emails/defaults/", emails.rule_defaults, name="email-rule-defaults"),
+    path("<slug:slug>/emails/<int:pk>/", emails.rule_edit, name="email-rule"),
+    path("<slug:slug>/emails/<int:pk>/switch/", emails.rule_switch, name="email-rule-switch"),
+    # Session materials (issue 12), part of the programme area.
+    path("<slug:slug>/programme/materials/", materials.material_list, name="materials"),
+    path(
+        "<slug:slug>/programme/materials/<int:pk>/delete/",
+        materials.material_delete,
+        name="material-delete",
+    ),
+    # Evaluation (issue 12).
+    path("<slug:slug>/evaluation/", evaluation.results, name="evaluation"),
+    path(
+        "<slug:slug>/evaluation/questions/<int:pk>/delete/",
+        evaluation.question_delete,
+        name="evaluation-question-delete",
+    ),
+    path("<slug:slug>/evaluation/export.csv", evaluation.export_csv, name="evaluation-csv"),
+    path("<slug:slug>/evaluation/export.xlsx", evaluation.export_xlsx, name="evaluation-xlsx"),
 ]
 
 # The public face: funder acknowledgement, embedding on other websites, personal data retention.

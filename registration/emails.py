@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -234,21 +235,72 @@ def registration_ical(registration: Registration) -> bytes:
     if where:
         event.add("location", where)
     calendar.add_component(event)
-    for signup in registration.signups.filter(status=Signup.Status.CONFIRMED).select_related(
-        "session__room"
-    ):
+    # A workshop given up (a swap, a cancel) goes out again with its UID, STATUS:CANCELLED and a
+    # SEQUENCE above the one last sent, so a calendar that imported an earlier attachment drops it
+    # instead of keeping it beside the new one.
+    for signup in registration.signups.filter(
+        status__in=(Signup.Status.CONFIRMED, Signup.Status.CANCELLED)
+    ).select_related("session__room"):
         session = signup.session
+        cancelled = signup.status == Signup.Status.CANCELLED
         event = Event()
         event.add("uid", f"{session.uid}@samla")
         event.add("dtstamp", timezone.now())
         event.add("dtstart", session.start)
         event.add("dtend", session.end)
-        event.add("sequence", session.sequence)
+        event.add("sequence", session.sequence + 1 if cancelled else session.sequence)
         event.add("summary", session.localized("title", registration.language))
+        if cancelled:
+            event.add("status", "CANCELLED")
         if session.room_id:
             event.add("location", session.room.localized("name", registration.language))
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def conference_when(conference) -> str:
+    """ "16 mars 2027 kl. 12.00 – 17 mars 2027 kl. 13.30" in the active language, in the
+    conference's time zone; one date when it starts and ends on the same day."""
+    with timezone.override(conference.time_zone):
+        start, end = timezone.localtime(conference.start), timezone.localtime(conference.end)
+        if start.date() == end.date():
+            return f"{date_format(start, 'DATETIME_FORMAT')}–{date_format(end, 'TIME_FORMAT')}"
+        return f"{date_format(start, 'DATETIME_FORMAT')} – {date_format(end, 'DATETIME_FORMAT')}"
+
+
+def conference_where(conference) -> str:
+    parts = [conference.venue_name, conference.venue_address]
+    if conference.city and conference.city not in (conference.venue_address or ""):
+        parts.append(conference.city)
+    return ", ".join(p for p in parts if p)
+
+
+# What scheduled e-mails may attach: name -> render(registration) -> (file name, bytes, type).
+# The apps above registration add theirs in their AppConfig.ready() (the badge from check-in),
+# so this module never imports upwards.
+ATTACHMENTS = {}
+
+
+def attachment_register(name: str, render) -> None:
+    ATTACHMENTS[name] = render
+
+
+def _personal_ics(registration):
+    return (f"{registration.conference.slug}.ics", registration_ical(registration), "text/calendar")
+
+
+def _programme_ics(registration):
+    from conference.exporters.ical import ProgrammeCalendar
+    from conference.selectors import programme_get
+
+    conference = registration.conference
+    exporter = ProgrammeCalendar()
+    content = exporter.render(programme_get(conference=conference, include_cancelled=True))
+    return (f"{conference.slug}-programme.ics", content, "text/calendar")
+
+
+attachment_register("personal_ics", _personal_ics)
+attachment_register("programme_ics", _programme_ics)
 
 
 SUBJECTS = {
@@ -261,13 +313,15 @@ SUBJECTS = {
     EmailLog.Kind.REMINDER: lambda c: _("Your registration for %(c)s") % {"c": c},
     EmailLog.Kind.UPDATED: lambda c: _("Your choices for %(c)s have changed") % {"c": c},
 }
+# Kinds whose subject and text were written by the organisers (and filled in when queued).
+WRITTEN = (EmailLog.Kind.MESSAGE, EmailLog.Kind.PROGRAMME_CHANGE, EmailLog.Kind.SCHEDULED)
 
 
 def email_build(log: EmailLog) -> EmailMultiAlternatives:
     """Render the e-mail in the person's language, with the calendar file on confirmations."""
     registration = log.registration
     conference = registration.conference
-    with translation.override(registration.language):
+    with translation.override(registration.language), timezone.override(conference.time_zone):
         session = None
         if log.payload.get("session"):
             session = conference.sessions.filter(pk=log.payload["session"]).first()
@@ -281,6 +335,8 @@ def email_build(log: EmailLog) -> EmailMultiAlternatives:
             "registration": registration,
             "conference": conference,
             "conference_name": conference.localized("name"),
+            "conference_when": conference_when(conference),
+            "conference_where": conference_where(conference),
             "session": session,
             "signups": signups,
             "meals": list(registration.meals.order_by("start")),
@@ -296,7 +352,7 @@ def email_build(log: EmailLog) -> EmailMultiAlternatives:
             )
             or registration.offer_expires_at,
         }
-        if log.kind in (EmailLog.Kind.MESSAGE, EmailLog.Kind.PROGRAMME_CHANGE):
+        if log.kind in WRITTEN:
             subject = log.payload.get("subject", "")
         else:
             subject = SUBJECTS[log.kind](context["conference_name"])
@@ -312,6 +368,12 @@ def email_build(log: EmailLog) -> EmailMultiAlternatives:
     message.attach_alternative(html, "text/html")
     if log.kind in (EmailLog.Kind.CONFIRMATION, EmailLog.Kind.PROMOTED, EmailLog.Kind.UPDATED):
         message.attach(f"{conference.slug}.ics", registration_ical(registration), "text/calendar")
+    for name in log.payload.get("attach", ()):
+        if name in ATTACHMENTS:
+            with translation.override(registration.language):
+                attachment = ATTACHMENTS[name](registration)
+            if attachment is not None:
+                message.attach(*attachment)
     return message
 
 
@@ -333,6 +395,15 @@ def email_send(log_id: int) -> EmailLog:
         return log
     if log.registration is None:
         log.status, log.error, log.sent_at = EmailLog.Status.FAILED, "registration deleted", None
+        log.save(update_fields=["status", "error", "sent_at"])
+        return log
+    if (
+        log.kind == EmailLog.Kind.SCHEDULED
+        and log.registration.status == Registration.Status.CANCELLED
+    ):
+        # Cancelled between the rule's run and the send: a scheduled e-mail is not news for them.
+        log.status, log.sent_at = EmailLog.Status.FAILED, None
+        log.error = "cancelled before sending"
         log.save(update_fields=["status", "error", "sent_at"])
         return log
     try:

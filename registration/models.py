@@ -278,6 +278,7 @@ class EmailLog(models.Model):
         UPDATED = "updated", _("Changes confirmed")
         MESSAGE = "message", _("Message from the organisers")
         PROGRAMME_CHANGE = "programme_change", _("Programme change")
+        SCHEDULED = "scheduled", _("Scheduled e-mail")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

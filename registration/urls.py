@@ -15,4 +15,5 @@ urlpatterns = [
     path("r/<str:token>/cancel/", views.manage_cancel, name="manage-cancel"),
     path("r/<str:token>/delete/", views.manage_delete, name="manage-delete"),
     path("r/<str:token>/data.json", views.manage_export, name="manage-export"),
+    path("r/<str:token>/materials/<int:pk>/", views.manage_material, name="manage-material"),
 ]

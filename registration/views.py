@@ -1,7 +1,7 @@
 """Public pages: the registration form, the private self-service page and who's coming."""
 
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils import timezone
@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from conference.embed import embeddable
 from conference.ids import parse_id
-from conference.models import Session
+from conference.materials import material_response, material_visible, materials_of
+from conference.models import Session, SessionMaterial
 from conference.selectors import conference_get_published
 
 from . import selectors, services
@@ -124,6 +125,12 @@ def _manage_context(registration, *, sessions_form=None, details_form=None, conf
         "waiting_position": selectors.waiting_position(registration=registration),
         "window": services.registration_window_state(conference),
         "is_cancelled": registration.status == Registration.Status.CANCELLED,
+        # The evaluation (impact app) is linked from the conference's start.
+        "evaluation_open": conference.start <= timezone.now(),
+        "materials": materials_of(
+            conference=conference,
+            registered=registration.status == Registration.Status.CONFIRMED,
+        ),
     }
 
 
@@ -242,3 +249,20 @@ def manage_export(request, token):
     )
     response["Content-Disposition"] = 'attachment; filename="my-registration.json"'
     return _private(response)
+
+
+def manage_material(request, token, pk):
+    """A session material's file through the person's own page: also the registered-only
+    ones, for a person with a seat."""
+    registration = selectors.registration_get_by_token(token=token)
+    material = (
+        SessionMaterial.objects.select_related("session")
+        .filter(session__conference_id=registration.conference_id, pk=pk)
+        .first()
+    )
+    registered = registration.status == Registration.Status.CONFIRMED
+    if material is None or not material.file:
+        raise Http404("material")
+    if not material_visible(material, registered=registered):
+        raise Http404("material")
+    return _private(material_response(material))

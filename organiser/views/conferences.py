@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from conference import services
 from conference.errors import ProgrammeError
+from impact.rules import rules_create_defaults
 
 from ..access import organiser_required
 from ..forms import ConferenceCopyForm, ConferenceCreateForm
@@ -42,6 +43,8 @@ def conference_create(request):
         except ProgrammeError as error:
             form_error_add(form, error)
         else:
+            # A new conference starts with the ready-made scheduled e-mails, each switchable off.
+            rules_create_defaults(conference=conference)
             messages.success(
                 request, _("%(name)s is created, not yet published.") % {"name": conference.name}
             )
@@ -70,6 +73,7 @@ def conference_copy(request, conference):
         except ProgrammeError as error:
             form_error_add(form, error)
         else:
+            rules_create_defaults(conference=copy)
             messages.success(
                 request,
                 _("%(name)s is created from %(source)s, not yet published.")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from checkin.models import BadgeJob, Checkpoint
 from checkin.services import checkpoints_ensure, door_link_create, team_invite
 from conference.models import Session
+from impact.rules import rules_create_defaults
 from registration.models import Registration, Signup
 from registration.services import organiser_message_send
 from tests.browser.conftest import DESKTOP, PHONE
@@ -42,6 +43,11 @@ ORGANISER_PAGES = [
     "messages/{send}/",
     "grid/",
     "team/",
+    "emails/",
+    "emails/new/",
+    "emails/{rule}/",
+    "evaluation/",
+    "programme/materials/",
 ]
 # The workspace's core, under /organiser/: my conferences, a new one, and the conference's
 # overview, copy, publish/unpublish confirmations and settings.
@@ -193,6 +199,8 @@ def test_public_and_attendee_pages_fit_a_phone_in_both_languages(live_server, pa
         "lk/register/",
         "lk/register/thanks/",
         f"r/{people[0].manage_token}/",
+        f"r/{people[0].manage_token}/evaluation/",
+        "lk/materials/",
         "door/login/",
         "lk/embed/programme/",
         "lk/embed/register/",
@@ -217,7 +225,8 @@ def organiser_pages(conference, people, organiser) -> list[str]:
     send, _ = organiser_message_send(
         conference=conference, subject="Välkomna till Malmö", body="Hej!\n\nVi ses.", key="k"
     )
-    ids = {"pk": people[0].pk, "job": job.pk, "send": send.pk}
+    (reminder, *_others) = rules_create_defaults(conference=conference)
+    ids = {"pk": people[0].pk, "job": job.pk, "send": send.pk, "rule": reminder.pk}
     pages = ["organiser/lk/" + page.format(**ids) for page in ORGANISER_PAGES]
     pages += ["door/", f"door/{entrance.pk}/scan/"]  # organisers may scan too
     pages += WORKSPACE_CORE_PAGES

@@ -33,6 +33,8 @@ from checkin.models import BadgeJob, Checkpoint, DoorAssignment
 from checkin.services import checkpoints_ensure, door_link_create
 from checkin.services.badge_codes import badge_code_for
 from conference.models import Session
+from impact.models import EmailRule
+from impact.rules import rule_run, rules_create_defaults
 from registration.models import EmailLog, MessageSend, Registration, Signup
 from tests.factories import (
     ConferenceFactory,
@@ -194,7 +196,8 @@ class VisibleText(HTMLParser):
             self.parts.append(data)
 
     def text(self):
-        return _squash(" ".join(self.parts))
+        # {name}-style placeholders of scheduled e-mails are literal identifiers, like <code>.
+        return _squash(re.sub(r"\{\w+\}", " ", " ".join(self.parts)))
 
 
 def visible(html: str) -> VisibleText:
@@ -275,9 +278,12 @@ def everything():
     send = MessageSend.objects.create(
         conference=conference, key="k1", subject="Välkomna", body="Hej!", actor=organiser
     )
+    rules = rules_create_defaults(conference=conference)
+    rule_run(rule=rules[0])
     objects = [
         confirmed, waiting, cancelled, workshop, lunch, room, track, speaker, email, assignment,
         job, badge, volunteer, door_link, send, *Checkpoint.objects.filter(conference=conference),
+        *EmailRule.objects.filter(conference=conference),
     ]  # fmt: skip
     return conference, organiser, objects
 
