@@ -25,6 +25,7 @@ RESERVED_SLUGS = {
     "static",
     "media",
     "integritet",
+    "intyg",
     "tillganglighet",
     "privacy",
     "accessibility",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("checkin.api_urls")),
+    path("api/", include("impact.api_urls")),
     path("api/", include("registration.api_urls")),
     path("api/", include("conference.api_urls")),
 ]
@@ -21,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("organiser/", include("organiser.urls")),
     path("", include("conference.site_urls")),
     path("", include("checkin.urls")),
+    path("", include("impact.urls")),
     path("", include("registration.urls")),
     path("", include("conference.urls")),
     prefix_default_language=False,

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ImpactConfig(AppConfig):
     name = "impact"
     verbose_name = _("Attendance and impact")
+
+    def ready(self):
+        from registration.emails import attachment_register
+        from registration.models import EmailLog
+
+        from .certificates import certificate_attachment
+
+        attachment_register(EmailLog.Kind.CERTIFICATE, certificate_attachment)

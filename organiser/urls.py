@@ -3,8 +3,10 @@
 from django.urls import path
 
 from .views import (
+    attendance,
     badges,
     catering,
+    certificates,
     checkin,
     conferences,
     dashboard,
@@ -12,7 +14,9 @@ from .views import (
     messages,
     programme,
     programme_import,
+    questions,
     registrations,
+    report,
     rooms,
     settings,
     speakers,
@@ -151,4 +155,35 @@ urlpatterns += [
     path("<slug:slug>/checkin/", checkin.live, name="checkin"),
     path("<slug:slug>/messages/", messages.compose, name="messages"),
     path("<slug:slug>/messages/<int:pk>/", messages.message_detail, name="message"),
+]
+
+# After the conference: registration questions, attendance, the report and certificates.
+urlpatterns += [
+    path("<slug:slug>/questions/", questions.question_list, name="questions"),
+    path(
+        "<slug:slug>/questions/municipalities/",
+        questions.question_municipalities,
+        name="question-municipalities",
+    ),
+    path("<slug:slug>/questions/<int:pk>/", questions.question_edit, name="question-edit"),
+    path("<slug:slug>/questions/<int:pk>/move/", questions.question_move, name="question-move"),
+    path(
+        "<slug:slug>/questions/<int:pk>/delete/", questions.question_delete, name="question-delete"
+    ),
+    path("<slug:slug>/attendance/", attendance.attendance, name="attendance"),
+    path("<slug:slug>/report/", report.report, name="report"),
+    path("<slug:slug>/report/report.pdf", report.report_pdf_download, name="report-pdf"),
+    path("<slug:slug>/report/report.xlsx", report.report_xlsx_download, name="report-xlsx"),
+    path("<slug:slug>/report/report.csv", report.report_csv_download, name="report-csv"),
+    path("<slug:slug>/report/certificates/", certificates.certificates, name="certificates"),
+    path(
+        "<slug:slug>/report/certificates/all.pdf",
+        certificates.certificates_download,
+        name="certificates-download",
+    ),
+    path(
+        "<slug:slug>/report/certificates/send/",
+        certificates.certificates_send,
+        name="certificates-send",
+    ),
 ]

@@ -260,7 +260,17 @@ SUBJECTS = {
     EmailLog.Kind.CANCELLED: lambda c: _("Your registration for %(c)s is cancelled") % {"c": c},
     EmailLog.Kind.REMINDER: lambda c: _("Your registration for %(c)s") % {"c": c},
     EmailLog.Kind.UPDATED: lambda c: _("Your choices for %(c)s have changed") % {"c": c},
+    EmailLog.Kind.CERTIFICATE: lambda c: _("Your certificate of attendance from %(c)s") % {"c": c},
 }
+
+# Attachments that apps above registration add to an e-mail kind (registration imports none of
+# them): kind -> callable(registration) -> (file name, bytes, content type). impact registers
+# the certificate of attendance in its AppConfig.ready().
+ATTACHMENTS = {}
+
+
+def attachment_register(kind: str, build) -> None:
+    ATTACHMENTS[kind] = build
 
 
 def email_build(log: EmailLog) -> EmailMultiAlternatives:
@@ -312,6 +322,9 @@ def email_build(log: EmailLog) -> EmailMultiAlternatives:
     message.attach_alternative(html, "text/html")
     if log.kind in (EmailLog.Kind.CONFIRMATION, EmailLog.Kind.PROMOTED, EmailLog.Kind.UPDATED):
         message.attach(f"{conference.slug}.ics", registration_ical(registration), "text/calendar")
+    if log.kind in ATTACHMENTS:
+        with translation.override(registration.language):
+            message.attach(*ATTACHMENTS[log.kind](registration))
     return message
 
 
