@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from registration.exports import CSV_TYPE, XLSX_TYPE, as_csv
 
@@ -65,7 +66,7 @@ def _breakdown_chart(breakdown: Breakdown, index: str) -> str:
         chart_id=f"chart-{index}",
         title=_("%(title)s: confirmed and present") % {"title": breakdown.title},
         rows=[(row.label, [row.registered, row.present]) for row in breakdown.rows],
-        series=[_("Confirmed"), _("Present")],
+        series=[pgettext("report", "Confirmed"), _("Present")],
         table_id=f"table-{index}",
     )
 
@@ -122,10 +123,10 @@ def report_sheets(report: Report) -> list[tuple[str, list[list]]]:
         [_("Figure"), _("Value")],
         [_("Conference"), report.conference.localized("name")],
         [_("Report made (%(zone)s)") % {"zone": report.conference.time_zone}, made],
-        [_("Registered"), report.registered],
-        [_("Confirmed"), report.confirmed],
-        [_("Cancelled"), report.cancelled],
-        [_("Waiting"), report.waiting],
+        [pgettext("report", "Registered"), report.registered],
+        [pgettext("report", "Confirmed"), report.confirmed],
+        [pgettext("report", "Cancelled"), report.cancelled],
+        [pgettext("report", "Waiting"), report.waiting],
         [_("Present"), report.present],
         [_("No-shows"), report.no_shows],
         [_("No-show rate (%)"), report.no_show_rate],
@@ -160,9 +161,13 @@ def report_sheets(report: Report) -> list[tuple[str, list[list]]]:
                 _("head count") if s.head_count else _("scans and marks"),
             ]
         )
-    sheets = [(_("Summary"), summary), (_("Days"), days), (_("Sessions"), sessions)]
+    sheets = [
+        (_("Summary"), summary),
+        (_("Days"), days),
+        (pgettext("report", "Sessions"), sessions),
+    ]
     for number, breakdown in enumerate([report.sectors, *report.questions], start=1):
-        rows = [[breakdown.title, _("Confirmed"), _("Present")]]
+        rows = [[breakdown.title, pgettext("report", "Confirmed"), _("Present")]]
         rows += [[r.label, _cell(r.registered), _cell(r.present)] for r in breakdown.rows]
         title = (
             _("Sector") if breakdown.key == "sector" else _("Question %(n)s") % {"n": number - 1}
