@@ -44,6 +44,7 @@ from .attendance import attendance_get
 from .models import PresenceMark
 
 SMALL_GROUP = 5
+LONG_LIST = 8
 WAITING_ACTIONS = (
     "registered",
     "registered_again",
@@ -87,6 +88,7 @@ class Breakdown:
     title: str
     rows: list[BreakdownRow]
     multiple: bool = False  # several answers each: the rows add up to more than the people
+    long_list: bool = False  # choices nobody took are left out
 
 
 @dataclass
@@ -226,12 +228,17 @@ def _questions(conference, confirmed: set[int], present: set[int]) -> list[Break
             choices = [(True, _("Yes")), (False, _("No"))]
         else:
             choices = list(enumerate(question.choice_labels()))
+        rows = _rows(choices, answers[question.pk], confirmed, present)
+        if len(choices) > LONG_LIST:
+            # A long list (Skåne's 33 municipalities): the choices nobody took are left out.
+            rows = [r for r in rows if r.registered.value or r.present.value]
         breakdowns.append(
             Breakdown(
                 key=f"question_{question.pk}",
                 title=question.localized("text"),
-                rows=_rows(choices, answers[question.pk], confirmed, present),
+                rows=rows,
                 multiple=question.kind == QuestionKind.MULTIPLE,
+                long_list=len(choices) > LONG_LIST,
             )
         )
     return breakdowns

@@ -61,13 +61,13 @@ def test_report_get_gives_every_figure_of_the_known_conference(known):
     ]
     municipality = report.questions[0]
     shown = [(r.label, str(r.registered), str(r.present)) for r in municipality.rows]
-    assert [row for row in shown if row[1:] != ("0", "0")] == [
+    assert shown == [
         ("Lund", "40", "34"),
         ("Malmö", "60", "52"),
         ("Ystad", "< 5", "< 5"),
         ("Inget svar", "27", "15"),
     ]
-    assert len(municipality.rows) == 35
+    assert municipality.long_list is True
     assert [(p.registrations, p.cancellations) for p in report.timeline] == [(137, 0)]
 
 
