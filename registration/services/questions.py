@@ -272,7 +272,10 @@ def answer_text(question: Question, value, language=None) -> str:
         labels = question.choice_labels(language)
         return ", ".join(labels[v] for v in value if 0 <= v < len(labels))
     if question.kind == QuestionKind.YES_NO:
-        return str(_("Yes") if value else _("No"))
+        from django.utils import translation
+
+        with translation.override(language or translation.get_language()):
+            return str(_("Yes") if value else _("No"))
     return str(value)
 
 
