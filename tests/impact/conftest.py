@@ -53,13 +53,13 @@ def _scan(checkpoint, person):
     assert result.entry is not None, result.verdict
 
 
-def build_known(*, sizes=SECTORS, with_earlier=True, slug="larkonferens-2027") -> Known:
+def build_known(*, sizes=SECTORS, with_earlier=True, slug="larkonferens-2027", year=2027) -> Known:
     organiser = UserFactory(first_name="Olga", last_name="Organisatör")
     conference = ConferenceFactory(
         slug=slug,
         capacity=None,
-        start=local(2027, 3, 16, 12),
-        end=local(2027, 3, 17, 13, 30),
+        start=local(year, 3, 16, 12),
+        end=local(year, 3, 17, 13, 30),
     )
     conference.organisers.add(organiser)
     hall = RoomFactory(conference=conference, name="Aulan", capacity=200)
@@ -69,8 +69,8 @@ def build_known(*, sizes=SECTORS, with_earlier=True, slug="larkonferens-2027") -
         title="Välkommen",
         kind=Session.Kind.PLENARY,
         room=hall,
-        start=local(2027, 3, 16, 12, 30),
-        end=local(2027, 3, 16, 14, 0),
+        start=local(year, 3, 16, 12, 30),
+        end=local(year, 3, 16, 14, 0),
     )
     partnerskap = SessionFactory(
         conference=conference,
@@ -79,8 +79,8 @@ def build_known(*, sizes=SECTORS, with_earlier=True, slug="larkonferens-2027") -
         requires_signup=True,
         capacity=30,
         room=room,
-        start=local(2027, 3, 17, 9),
-        end=local(2027, 3, 17, 10, 30),
+        start=local(year, 3, 17, 9),
+        end=local(year, 3, 17, 10, 30),
     )
     finansiering = SessionFactory(
         conference=conference,
@@ -89,8 +89,8 @@ def build_known(*, sizes=SECTORS, with_earlier=True, slug="larkonferens-2027") -
         requires_signup=True,
         capacity=20,
         room=hall,
-        start=local(2027, 3, 17, 9),
-        end=local(2027, 3, 17, 10, 30),
+        start=local(year, 3, 17, 9),
+        end=local(year, 3, 17, 10, 30),
     )
     question = question_add_municipalities(conference=conference)
     confirmed, present = [], []
@@ -140,7 +140,7 @@ def build_known(*, sizes=SECTORS, with_earlier=True, slug="larkonferens-2027") -
         )
     checkpoints_ensure(conference=conference)
     day_one, day_two = (
-        Checkpoint.objects.get(conference=conference, kind="entrance", day=local(2027, 3, d).date())
+        Checkpoint.objects.get(conference=conference, kind="entrance", day=local(year, 3, d).date())
         for d in (16, 17)
     )
     for person in present:
