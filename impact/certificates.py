@@ -212,7 +212,9 @@ def certificates_render(*, conference: Conference, registrations=None) -> bytes:
         "impact/certificates.html",
         {"pages": pages, "language": people[0].language if len(people) == 1 else "sv"},
     )
-    return HTML(string=html).write_pdf()
+    # full_fonts skips WeasyPrint's font subsetting pass (as the booklet does); DejaVu is still
+    # embedded.
+    return HTML(string=html).write_pdf(full_fonts=True)
 
 
 def certificate_render(*, registration: Registration) -> bytes:
