@@ -3,7 +3,6 @@ page, the XLSX, the CSV and the API; small groups suppressed; fixed query counts
 
 import csv
 import io
-import re
 
 import pytest
 from django.db import connection
@@ -283,5 +282,6 @@ def test_report_queries_are_the_same_at_3_and_300_attendees(client, db, path):
     client.force_login(large.organiser)
     at_300 = _queries(client, path.format(slug=large.conference.slug))
 
-    assert at_3 == at_300
-    assert re.fullmatch(r"\d+", str(at_300))
+    # Session and user (2), the conference (1), the report (11: attendance 4, registrations,
+    # sessions, sign-ups, change log, returning, questions, answers).
+    assert (at_3, at_300) == (14, 14)
