@@ -290,3 +290,42 @@ def test_private_page_changes_the_answers(client, conference, questions):
         "single": 2,
         "text": "Samordnare",
     }
+
+
+def _api_body(**extra):
+    return {
+        "name": "Anna Andersson",
+        "email": "anna@example.org",
+        "sector": "public",
+        "consent": True,
+        **extra,
+    }
+
+
+def test_api_registration_saves_the_answers(client, conference, questions):
+    response = client.post(
+        f"/api/conferences/{conference.slug}/registrations/",
+        _api_body(answers={str(questions["single"].pk): 1, str(questions["yes_no"].pk): False}),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 202
+    assert dict(Registration.objects.get().answers.values_list("question__kind", "value")) == {
+        "single": 1,
+        "yes_no": False,
+    }
+
+
+@pytest.mark.parametrize("answers", [{"abc": 1}, {"999999": 1}, {"QUESTION": "x"}, "single:9"])
+def test_api_registration_refuses_bad_answers_nothing_saved(client, conference, questions, answers):
+    if answers == "single:9":
+        answers = {str(questions["single"].pk): 9}
+
+    response = client.post(
+        f"/api/conferences/{conference.slug}/registrations/",
+        _api_body(answers=answers),
+        content_type="application/json",
+    )
+
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_answer")
+    assert Registration.objects.count() == 0
