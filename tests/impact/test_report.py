@@ -285,3 +285,26 @@ def test_report_queries_are_the_same_at_3_and_300_attendees(client, db, path):
     # Session and user (2), the conference (1), the report (11: attendance 4, registrations,
     # sessions, sign-ups, change log, returning, questions, answers).
     assert (at_3, at_300) == (14, 14)
+
+
+def test_waiting_list_peak_is_replayed_from_the_change_log(db):
+    from registration.services import registration_cancel
+    from tests.registration.conftest import register, workshop
+
+    conference = ConferenceFactory(capacity=None, registration_closes=local(2027, 3, 7).date())
+    room = workshop(conference, capacity=1, title="Verkstad")
+    people = [
+        register(conference, email=f"p{n}@example.org", session_ids=[room.pk])[0] for n in range(4)
+    ]
+
+    registration_cancel(registration=people[2])
+    registration_cancel(registration=people[0])  # the seat goes to people[1]
+    report = report_get(conference=conference)
+
+    session = report.sessions[0]
+    assert (session.title, session.capacity, session.taken, session.waiting_peak) == (
+        "Verkstad",
+        1,
+        1,
+        3,
+    )
