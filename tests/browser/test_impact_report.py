@@ -87,3 +87,26 @@ def test_impact_pages_fit_a_phone_in_both_languages(live_server, page_as, screen
     ]
 
     assert_fit(phone, live_server.url, pages, screenshot)
+
+
+def test_registration_form_with_own_questions_fits_a_phone(live_server, page_at, screenshot):
+    from tests.factories import ConferenceFactory
+
+    conference = ConferenceFactory(slug="kq", name="Lärkonferens 2027")
+    from registration.services import question_add_municipalities
+
+    question_add_municipalities(conference=conference, required=True)
+    question_create(
+        conference=conference,
+        kind="multiple",
+        text="Vad vill du lära dig?",
+        text_en="What do you want to learn?",
+        choices=["Finansiering", "Partnerskap"],
+        choices_en=["Funding", "Partnerships"],
+    )
+    question_create(conference=conference, kind="number", text="Antal anställda")
+    question_create(conference=conference, kind="yes_no", text="Första gången hos oss?")
+    question_create(conference=conference, kind="text", text="Din roll")
+    phone = page_at(PHONE)
+
+    assert_fit(phone, live_server.url, ["kq/register/"], screenshot)
