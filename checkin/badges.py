@@ -68,9 +68,10 @@ def qr_modules(text: str) -> list[list[bool]]:
     return shared_qr_modules(text, version=2 if len(text) <= 38 else None)
 
 
-def qr_png(text: str) -> bytes:
-    """A 1-bit greyscale PNG with one pixel per module and the quiet zone."""
-    modules = qr_modules(text)
+def qr_png(text: str, *, modules=None) -> bytes:
+    """A 1-bit greyscale PNG with one pixel per module and the quiet zone (of `text`'s badge
+    code matrix, or of the `modules` given)."""
+    modules = modules if modules is not None else qr_modules(text)
     size = len(modules) + 2 * QUIET_ZONE
     row_bytes = (size + 7) // 8
     blank = b"\x00" + b"\xff" * row_bytes

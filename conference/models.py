@@ -27,6 +27,7 @@ RESERVED_SLUGS = {
     "static",
     "media",
     "integritet",
+    "intyg",
     "tillganglighet",
     "privacy",
     "accessibility",

@@ -15,6 +15,7 @@ urlpatterns = [
     # The split view serves the page's script apart from it: no inline script under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("checkin.api_urls")),
+    path("api/", include("impact.api_urls")),
     path("api/", include("registration.api_urls")),
     path("api/", include("conference.api_urls")),
 ]

@@ -100,6 +100,7 @@ class EmailRule(models.Model):
         PERSONAL_ICS = "personal_ics", _("Personal calendar file (.ics)")
         PROGRAMME_ICS = "programme_ics", _("Whole programme (.ics)")
         BADGE = "badge", _("Name badge (PDF)")
+        CERTIFICATE = "certificate", _("Certificate of attendance (PDF, to those present)")
 
     class Preset(models.TextChoices):
         NONE = "", _("Own rule")
@@ -355,3 +356,59 @@ class Answered(models.Model):
 
     def __str__(self):
         return f"{self.registration_id} @ {self.session_id or 'evaluation'}"
+
+
+def new_certificate_code():
+    import secrets
+
+    from conference.models import CODE_ALPHABET
+
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+
+
+class Certificate(models.Model):
+    """A certificate of attendance issued to a person who was present. Its code is printed on
+    the certificate and opens the public verification page; the row goes with the person, so a
+    deleted person's certificate no longer verifies. `emailed_at` makes sending each one once."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="certificate"
+    )
+    code = models.CharField(_("verification code"), max_length=16, default=new_certificate_code)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate of attendance")
+        verbose_name_plural = _("certificates of attendance")
+        constraints = [models.UniqueConstraint(fields=["code"], name="certificate_code_unique")]
+
+    def __str__(self):
+        return self.code
+
+
+class CertificateSettings(models.Model):
+    """What a conference's certificates carry besides the facts: the issuer's logo, and a
+    signature image with the signer's name and role (all optional)."""
+
+    conference = models.OneToOneField(
+        "conference.Conference", on_delete=models.CASCADE, related_name="certificate_settings"
+    )
+    issuer = models.CharField(
+        _("issued by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Blank: the organisation named in the site profile."),
+    )
+    logo = models.ImageField(_("logo"), upload_to="certificates/", blank=True)
+    signature = models.ImageField(_("signature image"), upload_to="certificates/", blank=True)
+    signer_name = models.CharField(_("signed by"), max_length=200, blank=True)
+    signer_title = models.CharField(_("signer's role"), max_length=200, blank=True)
+    signer_title_en = models.CharField(_("signer's role (English)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate settings")
+        verbose_name_plural = _("certificate settings")
+
+    def __str__(self):
+        return str(self.conference_id)

@@ -83,3 +83,77 @@ def presence_unmark(
                 actor_label="organiser",
                 **({"session": session.pk} if session else {"day": day.isoformat()}),
             )
+
+
+def certificates_send(*, conference, actor) -> None:
+    """Send every person present their certificate by e-mail, in the background after commit.
+    Each person gets it once: sending again sends only to those who have not had it."""
+    from django.db import transaction as db_transaction
+
+    from .tasks import certificates_email
+
+    conference_id = conference.pk
+    db_transaction.on_commit(lambda: certificates_email.delay(conference_id))
+
+
+def certificates_email_queue(*, conference) -> int:
+    """Issue the certificates and queue one e-mail per person present who has not had one.
+    A conditional UPDATE claims each certificate, so two runs at once queue each e-mail once.
+    Returns how many e-mails were queued."""
+    from django.utils import timezone
+
+    from registration import emails
+    from registration.models import EmailLog
+
+    from .certificates import certificates_issue
+
+    certificates = certificates_issue(conference=conference)
+    queued = 0
+    for certificate in certificates.values():
+        if certificate.emailed_at is not None:
+            continue
+        with transaction.atomic():
+            claimed = (
+                type(certificate)
+                .objects.filter(pk=certificate.pk, emailed_at__isnull=True)
+                .update(emailed_at=timezone.now())
+            )
+            if not claimed:
+                continue
+            registration = Registration.objects.select_related("conference").get(
+                pk=certificate.registration_id
+            )
+            emails.email_queue(registration=registration, kind=EmailLog.Kind.CERTIFICATE)
+            queued += 1
+    return queued
+
+
+def certificate_settings_save(
+    *,
+    conference,
+    issuer: str = "",
+    signer_name: str = "",
+    signer_title: str = "",
+    signer_title_en: str = "",
+    logo=None,
+    signature=None,
+):
+    """What the conference's certificates carry besides the facts. A logo or signature file
+    given replaces the one held; None keeps it."""
+    from .models import CertificateSettings
+
+    with transaction.atomic():
+        options, _created = CertificateSettings.objects.get_or_create(conference=conference)
+        options.issuer = (issuer or "").strip()[:200]
+        options.signer_name = (signer_name or "").strip()[:200]
+        options.signer_title = (signer_title or "").strip()[:200]
+        options.signer_title_en = (signer_title_en or "").strip()[:200]
+        fields = ["issuer", "signer_name", "signer_title", "signer_title_en"]
+        if logo is not None:
+            options.logo = logo
+            fields.append("logo")
+        if signature is not None:
+            options.signature = signature
+            fields.append("signature")
+        options.save(update_fields=fields)
+    return options

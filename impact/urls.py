@@ -1,4 +1,5 @@
-"""The attendee's evaluation, by the private link (no account)."""
+"""The attendee's evaluation and certificate, by the private link (no account), and the public
+certificate check."""
 
 from django.urls import path
 
@@ -12,4 +13,6 @@ urlpatterns = [
         views.session_feedback,
         name="session-feedback",
     ),
+    path("r/<str:token>/certificate.pdf", views.certificate_download, name="certificate-download"),
+    path("intyg/<str:code>/", views.verify, name="verify"),
 ]

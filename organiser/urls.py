@@ -3,8 +3,10 @@
 from django.urls import path
 
 from .views import (
+    attendance,
     badges,
     catering,
+    certificates,
     checkin,
     conferences,
     dashboard,
@@ -16,7 +18,9 @@ from .views import (
     programme,
     programme_import,
     public_face,
+    questions,
     registrations,
+    report,
     rooms,
     settings,
     speakers,
@@ -190,4 +194,35 @@ urlpatterns += [
     path("<slug:slug>/settings/embed/", public_face.embed, name="embed"),
     path("<slug:slug>/settings/retention/", public_face.retention, name="retention"),
     path("<slug:slug>/settings/retention/run/", public_face.retention_run, name="retention-run"),
+]
+
+# After the conference: registration questions, attendance, the report and certificates.
+urlpatterns += [
+    path("<slug:slug>/questions/", questions.question_list, name="questions"),
+    path(
+        "<slug:slug>/questions/municipalities/",
+        questions.question_municipalities,
+        name="question-municipalities",
+    ),
+    path("<slug:slug>/questions/<int:pk>/", questions.question_edit, name="question-edit"),
+    path("<slug:slug>/questions/<int:pk>/move/", questions.question_move, name="question-move"),
+    path(
+        "<slug:slug>/questions/<int:pk>/delete/", questions.question_delete, name="question-delete"
+    ),
+    path("<slug:slug>/attendance/", attendance.attendance, name="attendance"),
+    path("<slug:slug>/report/", report.report, name="report"),
+    path("<slug:slug>/report/report.pdf", report.report_pdf_download, name="report-pdf"),
+    path("<slug:slug>/report/report.xlsx", report.report_xlsx_download, name="report-xlsx"),
+    path("<slug:slug>/report/report.csv", report.report_csv_download, name="report-csv"),
+    path("<slug:slug>/report/certificates/", certificates.certificates, name="certificates"),
+    path(
+        "<slug:slug>/report/certificates/all.pdf",
+        certificates.certificates_download,
+        name="certificates-download",
+    ),
+    path(
+        "<slug:slug>/report/certificates/send/",
+        certificates.certificates_send,
+        name="certificates-send",
+    ),
 ]

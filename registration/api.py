@@ -130,6 +130,13 @@ class CreateSerializer(DetailsSerializer):
     sessions = serializers.ListField(child=_id_field(), required=False, max_length=50)
     consent = serializers.BooleanField()
     join_waiting_list = serializers.BooleanField(default=True)
+    answers = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text="The conference's own questions: {question id: answer}. An answer is a "
+        "choice's index (one choice), a list of indexes (several), a text, a whole number, or "
+        "true/false (yes or no).",
+    )
 
 
 class UpdateSerializer(DetailsSerializer):
@@ -202,6 +209,14 @@ class JsonOnly(DefaultContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+def _answer_keys(answers: dict) -> dict[int, object]:
+    if not all(str(key).isdigit() and len(str(key)) <= 10 for key in answers):
+        raise RegistrationError(
+            "invalid_answer", _("That question is not on this form."), "answers"
+        )
+    return {int(key): value for key, value in answers.items()}
+
+
 class RegistrationCreate(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []  # anonymous: no session, so no CSRF dance for clients
@@ -215,7 +230,7 @@ class RegistrationCreate(APIView):
         responses={
             202: OpenApiResponse(ERROR, description="Always the same: check your e-mail."),
             400: OpenApiResponse(ERROR, description="invalid_input, invalid_session, "
-                                 "invalid_meal, sessions_overlap"),
+                                 "invalid_meal, sessions_overlap, invalid_answer"),
             409: OpenApiResponse(ERROR, description="registration_closed, registration_not_open, "
                                  "conference_full, session_full (with join_waiting_list=false)"),
         },
@@ -223,11 +238,14 @@ class RegistrationCreate(APIView):
     )  # fmt: skip
     def post(self, request, slug):
         data = _session_ids(slug, CREATE_INPUT.run_validation(request.data))
+        arguments = services.registration_arguments(data, waitlist_field="join_waiting_list")
         try:
-            services.registration_create(
-                conference_slug=slug,
-                **services.registration_arguments(data, waitlist_field="join_waiting_list"),
-            )
+            if "answers" in data:
+                services.registration_create_answered(
+                    conference_slug=slug, answers=_answer_keys(data["answers"]), **arguments
+                )
+            else:  # the hot path of a rush: no answers, no look-up of questions
+                services.registration_create(conference_slug=slug, **arguments)
         except RegistrationError as error:
             raise _api_error(error) from None
         return Response(

@@ -275,9 +275,10 @@ def conference_where(conference) -> str:
     return ", ".join(p for p in parts if p)
 
 
-# What scheduled e-mails may attach: name -> render(registration) -> (file name, bytes, type).
-# The apps above registration add theirs in their AppConfig.ready() (the badge from check-in),
-# so this module never imports upwards.
+# What e-mails may attach: name -> render(registration) -> (file name, bytes, type), or None
+# where it does not apply to the person. The apps above registration add theirs in their
+# AppConfig.ready() (the badge from check-in, the certificate from impact), so this module
+# never imports upwards. Scheduled e-mails name theirs in the payload ("attach").
 ATTACHMENTS = {}
 
 
@@ -312,9 +313,13 @@ SUBJECTS = {
     EmailLog.Kind.CANCELLED: lambda c: _("Your registration for %(c)s is cancelled") % {"c": c},
     EmailLog.Kind.REMINDER: lambda c: _("Your registration for %(c)s") % {"c": c},
     EmailLog.Kind.UPDATED: lambda c: _("Your choices for %(c)s have changed") % {"c": c},
+    EmailLog.Kind.CERTIFICATE: lambda c: _("Your certificate of attendance from %(c)s") % {"c": c},
 }
 # Kinds whose subject and text were written by the organisers (and filled in when queued).
 WRITTEN = (EmailLog.Kind.MESSAGE, EmailLog.Kind.PROGRAMME_CHANGE, EmailLog.Kind.SCHEDULED)
+
+# What an e-mail kind always carries, by attachment name (the certificate e-mail, its PDF).
+KIND_ATTACHMENTS = {EmailLog.Kind.CERTIFICATE: ("certificate",)}
 
 
 def email_build(log: EmailLog) -> EmailMultiAlternatives:
@@ -368,7 +373,8 @@ def email_build(log: EmailLog) -> EmailMultiAlternatives:
     message.attach_alternative(html, "text/html")
     if log.kind in (EmailLog.Kind.CONFIRMATION, EmailLog.Kind.PROMOTED, EmailLog.Kind.UPDATED):
         message.attach(f"{conference.slug}.ics", registration_ical(registration), "text/calendar")
-    for name in log.payload.get("attach", ()):
+    names = [*KIND_ATTACHMENTS.get(log.kind, ()), *log.payload.get("attach", ())]
+    for name in dict.fromkeys(names):
         if name in ATTACHMENTS:
             with translation.override(registration.language):
                 attachment = ATTACHMENTS[name](registration)

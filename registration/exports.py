@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from conference.models import Conference
 
-from .models import Diet, Registration, Sector
+from .models import Diet, Question, Registration, Sector
 from .selectors import registration_list
+from .services.questions import answer_text
 
 # (key, header). The headers are translated when the export is built.
 COLUMNS = [
@@ -49,15 +50,19 @@ def _local(moment: datetime | None, zone: ZoneInfo):
     return moment.astimezone(zone).replace(microsecond=0, tzinfo=None)
 
 
-def registrations_table(*, conference: Conference) -> Table:
-    """Every registration of the conference in a fixed number of queries."""
+def registrations_table(*, conference: Conference, present: set[int] | None = None) -> Table:
+    """Every registration of the conference in a fixed number of queries: the fixed columns,
+    a column per registration question, and, when `present` (the ids of the registrations
+    present, from impact.attendance) is given, a "Present" column."""
+    questions = list(Question.objects.filter(conference=conference))
+    yes, no = _("Yes"), _("No")
     zone = ZoneInfo(conference.time_zone or "Europe/Stockholm")
     sectors = dict(Sector.choices)
     statuses = dict(Registration.Status.choices)
     diets = dict(Diet.choices)
     languages = {"sv": _("Swedish"), "en": _("English")}
     rows = []
-    for r in registration_list(conference=conference):
+    for r in registration_list(conference=conference).prefetch_related("answers"):
         workshops = "; ".join(
             f"{s.session.localized('title')} ({s.get_status_display()})"
             for s in r.signups.all()
@@ -81,7 +86,15 @@ def registrations_table(*, conference: Conference) -> Table:
                 _local(r.created_at, zone),
             ]
         )
-    return Table(headers=[str(header()) for _key, header in COLUMNS], rows=rows)
+        answers = {a.question_id: a.value for a in r.answers.all()}
+        rows[-1].extend(answer_text(q, answers.get(q.pk)) for q in questions)
+        if present is not None:
+            rows[-1].append(yes if r.pk in present else no)
+    headers = [str(header()) for _key, header in COLUMNS]
+    headers += [q.localized("text") for q in questions]
+    if present is not None:
+        headers.append(_("Present"))
+    return Table(headers=headers, rows=rows)
 
 
 def _text(value) -> str:
@@ -129,9 +142,11 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def registrations_csv(*, conference: Conference) -> bytes:
-    return as_csv(registrations_table(conference=conference))
+def registrations_csv(*, conference: Conference, present: set[int] | None = None) -> bytes:
+    return as_csv(registrations_table(conference=conference, present=present))
 
 
-def registrations_xlsx(*, conference: Conference) -> bytes:
-    return as_xlsx(registrations_table(conference=conference), title=_("Registrations"))
+def registrations_xlsx(*, conference: Conference, present: set[int] | None = None) -> bytes:
+    return as_xlsx(
+        registrations_table(conference=conference, present=present), title=_("Registrations")
+    )

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.selectors import privacy_version_current
 
-from .models import Diet, Sector
+from .models import Diet, QuestionKind, Sector
 from .services import LIMITS
+from .services.questions import ANSWER_TEXT_MAX, NUMBER_LIMIT
 
 
 class DetailsForm(forms.Form):
@@ -47,7 +48,7 @@ class DetailsForm(forms.Form):
         label=_("Show my name and organisation on the public participant list"), required=False
     )
 
-    def __init__(self, *args, meals=(), **kwargs):
+    def __init__(self, *args, meals=(), questions=(), **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("language", (translation.get_language() or "sv")[:2])
         super().__init__(*args, **kwargs)
@@ -56,6 +57,80 @@ class DetailsForm(forms.Form):
         ]
         if not meals:
             del self.fields["meals"]
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[question_field(question)] = _question_field(question)
+
+    def question_fields(self):
+        return [self[question_field(q)] for q in self.questions]
+
+    def answers(self) -> dict[int, object]:
+        """The cleaned answers by question id (None: not answered)."""
+        return {
+            q.pk: _answer_value(q, self.cleaned_data.get(question_field(q))) for q in self.questions
+        }
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def question_field(question) -> str:
+    return f"question_{question.pk}"
+
+
+def question_initial(question, value):
+    """A stored answer as the form field's initial value."""
+    if value is None:
+        return None
+    if question.kind == QuestionKind.YES_NO:
+        return "yes" if value else "no"
+    return value
+
+
+def _answer_value(question, value):
+    if question.kind == QuestionKind.YES_NO:
+        return {"yes": True, "no": False}.get(value)
+    if value in ("", []):
+        return None
+    return value
+
+
+def _question_field(question) -> forms.Field:
+    label = question.localized("text")
+    required = question.required
+    choices = list(enumerate(question.choice_labels()))
+    if question.kind == QuestionKind.SINGLE:
+        widget = forms.RadioSelect if len(choices) <= 8 else forms.Select
+        if widget is forms.Select:
+            choices = [("", "—"), *choices]
+        return forms.TypedChoiceField(
+            label=label,
+            choices=choices,
+            coerce=int,
+            required=required,
+            widget=widget,
+            empty_value=None,
+        )
+    if question.kind == QuestionKind.MULTIPLE:
+        return forms.TypedMultipleChoiceField(
+            label=label,
+            choices=choices,
+            coerce=int,
+            required=required,
+            widget=forms.CheckboxSelectMultiple,
+        )
+    if question.kind == QuestionKind.NUMBER:
+        return forms.IntegerField(
+            label=label,
+            required=required,
+            min_value=-(NUMBER_LIMIT - 1),
+            max_value=NUMBER_LIMIT - 1,
+        )
+    if question.kind == QuestionKind.YES_NO:
+        return forms.ChoiceField(
+            label=label, choices=YES_NO, required=required, widget=forms.RadioSelect
+        )
+    return forms.CharField(label=label, required=required, max_length=ANSWER_TEXT_MAX)
 
 
 def _date(moment):

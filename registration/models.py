@@ -279,6 +279,7 @@ class EmailLog(models.Model):
         MESSAGE = "message", _("Message from the organisers")
         PROGRAMME_CHANGE = "programme_change", _("Programme change")
         SCHEDULED = "scheduled", _("Scheduled e-mail")
+        CERTIFICATE = "certificate", _("Certificate of attendance")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -320,3 +321,70 @@ class EmailLog(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.to} ({self.status})"
+
+
+class Question(models.Model):
+    """A question of the organiser's own on the conference's registration form. Choices are
+    stored as lists of labels (Swedish, and English where written); an answer names a choice by
+    its index, so a label may be reworded later without changing the answers given."""
+
+    Kind = QuestionKind
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="questions", verbose_name=_("conference")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
+    text = models.CharField(_("question"), max_length=300)
+    text_en = models.CharField(_("question (English)"), max_length=300, blank=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    choices_en = models.JSONField(_("choices (English)"), default=list, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+
+    def localized(self, field, language=None):
+        from django.utils import translation
+
+        language = language or translation.get_language() or "sv"
+        if language.startswith("en") and getattr(self, f"{field}_en", None):
+            return getattr(self, f"{field}_en")
+        return getattr(self, field)
+
+    def choice_labels(self, language=None) -> list[str]:
+        labels = list(self.choices or [])
+        english = self.localized("choices", language)
+        if english is not self.choices and len(english) == len(labels):
+            return list(english)
+        return labels
+
+
+class Answer(models.Model):
+    """One person's answer to one question: a choice's index (single), a list of indexes
+    (multiple), a text, a whole number, or true/false (yes or no). Deleted with the person."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value = models.JSONField(_("answer"))
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "question"], name="answer_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.registration_id}: {self.question_id}"

@@ -2,8 +2,9 @@
 
 Kinds are written by registration.services (registered, registered_again, details_changed,
 details_corrected, sessions_changed, cancelled, deleted, offer_accepted, offer_expired,
-session_offer_expired, session_confirmed, session_offered, confirmed, offered, message_sent) and
-by checkin.services through registration's audit() (badge.issue, badge.revoke).
+session_offer_expired, session_confirmed, session_offered, confirmed, offered, message_sent), by
+impact.services (marked_present, unmarked_present) and by checkin.services through
+registration's audit() (badge.issue, badge.revoke).
 """
 
 from django.utils.translation import gettext as _
@@ -65,6 +66,17 @@ def _sessions_changed(who: str, person: str | None, details: dict, sessions: dic
         else:
             parts.append(_("%(who)s cancelled the place in %(title)s.") % values)
     return " ".join(parts) or _("%(who)s kept the same workshops.") % {"who": who}
+
+
+def _day_text(day) -> str:
+    from datetime import date
+
+    from django.utils import formats
+
+    try:
+        return formats.date_format(date.fromisoformat(day), "l j F")
+    except (TypeError, ValueError):
+        return _("a day that is not known")
 
 
 def audit_sentence(
@@ -143,6 +155,12 @@ def audit_sentence(
             "who": who,
             "subject": details.get("subject", ""),
         }
+    if kind in ("marked_present", "unmarked_present"):
+        where = title or _day_text(details.get("day"))
+        values = {"who": who, "person": person or _("the person"), "where": where}
+        if kind == "marked_present":
+            return _("%(who)s marked %(person)s present at %(where)s.") % values
+        return _("%(who)s removed the mark that %(person)s was present at %(where)s.") % values
     if kind == "badge.issue":
         return _("%(who)s issued a new badge code.") % {"who": who}
     if kind == "badge.revoke":

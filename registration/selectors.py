@@ -356,3 +356,16 @@ def message_send_get(*, conference: Conference, pk: int) -> MessageSend | None:
         )
         .first()
     )
+
+
+def registration_answers(*, registration: Registration) -> list[tuple[str, str]]:
+    """(question, answer) in the active language for each question of the conference; an
+    unanswered question has an empty answer."""
+    from .models import Question
+    from .services.questions import answer_text
+
+    answers = dict(registration.answers.values_list("question_id", "value"))
+    return [
+        (question.localized("text"), answer_text(question, answers.get(question.pk)))
+        for question in Question.objects.filter(conference_id=registration.conference_id)
+    ]

@@ -17,7 +17,14 @@ from conference.selectors import conference_get_published
 
 from . import selectors, services
 from .errors import RegistrationError
-from .forms import ConfirmForm, DetailsForm, RegistrationForm, SessionsForm
+from .forms import (
+    ConfirmForm,
+    DetailsForm,
+    RegistrationForm,
+    SessionsForm,
+    question_field,
+    question_initial,
+)
 from .models import Registration, Signup
 
 
@@ -37,12 +44,18 @@ def register(request, slug):
     state = services.registration_window_state(conference)
     sessions = selectors.signup_sessions(conference=conference)
     meals = list(selectors.meal_sessions(conference=conference))
-    form = RegistrationForm(request.POST or None, sessions=sessions, meals=meals)
+    form = RegistrationForm(
+        request.POST or None,
+        sessions=sessions,
+        meals=meals,
+        questions=services.questions_of(conference),
+    )
     if request.method == "POST" and state == "open" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.registration_create(
+            services.registration_create_answered(
                 conference=conference,
+                answers=form.answers(),
                 **services.registration_arguments(data),
             )
         except RegistrationError as error:
@@ -106,7 +119,11 @@ def _manage_context(registration, *, sessions_form=None, details_form=None, conf
     if details_form is None:
         initial = {key: getattr(registration, key) for key in services.DETAIL_FIELDS}
         initial["meals"] = list(registration.meals.values_list("pk", flat=True))
-        details_form = DetailsForm(initial=initial, meals=meals)
+        questions = services.questions_of(conference)
+        answers = services.answers_of(registration)
+        for question in questions:
+            initial[question_field(question)] = question_initial(question, answers.get(question.pk))
+        details_form = DetailsForm(initial=initial, meals=meals, questions=questions)
     if sessions_form is None:
         sessions_form = SessionsForm(initial={"sessions": list(chosen)}, sessions=sessions)
         selected = chosen
@@ -131,6 +148,8 @@ def _manage_context(registration, *, sessions_form=None, details_form=None, conf
             conference=conference,
             registered=registration.status == Registration.Status.CONFIRMED,
         ),
+        # Certificates of attendance (impact) are offered from the private page afterwards.
+        "conference_over": conference.end <= timezone.now(),
     }
 
 
@@ -173,12 +192,14 @@ def manage_sessions(request, token):
 def manage_details(request, token):
     registration = selectors.registration_get_by_token(token=token)
     meals = list(selectors.meal_sessions(conference=registration.conference))
-    form = DetailsForm(request.POST, meals=meals)
+    questions = services.questions_of(registration.conference)
+    form = DetailsForm(request.POST, meals=meals, questions=questions)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.registration_update(
+            services.registration_update_answered(
                 registration=registration,
+                answers=form.answers(),
                 meal_ids=data.get("meals", []),
                 **{key: data[key] for key in services.DETAIL_FIELDS},
             )

@@ -68,8 +68,14 @@ SKIPPED_NAMES = {"logout"}  # would end the role's log-in for the rest of the wa
 UNCHANGING = {"sessions.session"}  # the log-in sessions of the three clients
 SAMLA_APPS = {"conference", "registration", "checkin", "organiser", "impact"}
 # Links whose parameters are secrets sent by e-mail or printed (an invitation, a printed door
-# log-in): a wrong value opens their refusal page, and that page takes the hostile values.
-SECRET_LINKS = {"checkin:door-link", "organiser:team-welcome"}
+# log-in, a certificate's code), or that answer only after the conference (the certificate):
+# a wrong value or moment opens their refusal page, and that page takes the hostile values.
+SECRET_LINKS = {
+    "checkin:door-link",
+    "organiser:team-welcome",
+    "impact:verify",
+    "impact:certificate-download",
+}
 
 
 def routes():
@@ -215,7 +221,7 @@ def _open(world, name, kwargs):
             response = client.get(url)
             if response.status_code == 200:
                 return url, role, combo, response
-            if name in SECRET_LINKS and response.status_code in (400, 403):
+            if name in SECRET_LINKS and response.status_code in (400, 403, 404, 409):
                 return url, role, combo, response
             if response.status_code in (302, 405) and post_only is None:
                 # An action only posted to: its forms are on the pages that show them.

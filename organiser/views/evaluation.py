@@ -61,21 +61,16 @@ def results(request, conference):
                     return redirect("organiser:evaluation", slug=conference.slug)
         found = service.evaluation_results(conference=conference)
         charts = [
-            bar_chart(title=figure.label, counts=figure.counts, chart_id=f"chart-{index}")
+            bar_chart(
+                chart_id=f"chart-{index}",
+                title=figure.label,
+                rows=[(label, [count]) for label, count in figure.counts],
+                series=[_("Answers")],
+                table_id=f"table-{index}",
+            )
             if figure.counts
             else None
             for index, figure in enumerate(found.figures)
-        ]
-        sessions = [
-            (
-                result,
-                bar_chart(
-                    title=result.session.localized("title"),
-                    counts=result.counts,
-                    chart_id=f"session-{result.session.pk}",
-                ),
-            )
-            for result in found.sessions
         ]
         return render(
             request,
@@ -85,7 +80,7 @@ def results(request, conference):
                 "nav_active": AREA,
                 "results": found,
                 "figures": list(zip(found.figures, charts, strict=True)),
-                "sessions": sessions,
+                "sessions": found.sessions,
                 "questions": list(evaluation.questions.all()),
                 "state": service.evaluation_state(evaluation),
                 "settings_form": settings_form,

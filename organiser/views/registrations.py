@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from checkin.selectors import registration_entries
 from conference.ids import parse_id
+from impact.attendance import attendance_get
 from registration import exports, selectors, services
 from registration.errors import RegistrationError
 from registration.forms import RegistrationForm
@@ -84,15 +85,19 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+def _present(conference) -> set[int]:
+    return attendance_get(conference=conference).present()
+
+
 @organiser_required
 def export_csv(request, conference):
-    data = exports.registrations_csv(conference=conference)
+    data = exports.registrations_csv(conference=conference, present=_present(conference))
     return _download(data, exports.CSV_TYPE, f"{conference.slug}-registrations.csv")
 
 
 @organiser_required
 def export_xlsx(request, conference):
-    data = exports.registrations_xlsx(conference=conference)
+    data = exports.registrations_xlsx(conference=conference, present=_present(conference))
     return _download(data, exports.XLSX_TYPE, f"{conference.slug}-registrations.xlsx")
 
 
@@ -101,11 +106,17 @@ def export_xlsx(request, conference):
 def registration_add(request, conference):
     sessions = selectors.signup_sessions(conference=conference)
     meals = list(selectors.meal_sessions(conference=conference))
-    form = RegistrationForm(request.POST or None, sessions=sessions, meals=meals)
+    form = RegistrationForm(
+        request.POST or None,
+        sessions=sessions,
+        meals=meals,
+        questions=services.questions_of(conference),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            registration, _created = services.registration_create(
+            registration, _created = services.registration_create_answered(
                 conference=conference,
+                answers=form.answers(),
                 actor=request.user,
                 by_organiser=True,
                 **services.registration_arguments(form.cleaned_data),
@@ -193,6 +204,7 @@ def registration_detail(request, conference, pk):
             waiting_position=selectors.waiting_position(registration=registration),
             signups=signups,
             meals=list(registration.meals.all()),
+            answers=selectors.registration_answers(registration=registration),
             diet_labels=[Diet(d).label for d in registration.diets or [] if d in Diet.values],
             entries=registration_entries(registration),
             emails=list(registration.email_logs.all()),

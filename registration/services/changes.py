@@ -344,6 +344,8 @@ def registration_expire_offers(*, now: datetime | None = None) -> int:
 
 def registration_export(*, registration: Registration) -> dict:
     """Everything Samla holds about the person, for the GDPR right of access."""
+    from .questions import answer_text
+
     return {
         "conference": {"slug": registration.conference.slug, "name": registration.conference.name},
         "status": registration.status,
@@ -374,6 +376,15 @@ def registration_export(*, registration: Registration) -> dict:
                 "status": s.status,
             }
             for s in registration.signups.select_related("session")
+        ],
+        "answers": [
+            {
+                "question": answer.question.text,
+                "answer": answer_text(answer.question, answer.value, registration.language),
+            }
+            for answer in registration.answers.select_related("question").order_by(
+                "question__position", "question_id"
+            )
         ],
         "emails": [
             {

@@ -58,6 +58,7 @@ def test_csv_is_swedish_excel_ready(client, organiser, conference, people):
         "Workshoppar",
         "Väntar sedan",
         "Anmäld",
+        "Närvarande",
     ]
     assert rows[1] == [
         str(people[0].pk),
@@ -74,6 +75,7 @@ def test_csv_is_swedish_excel_ready(client, organiser, conference, people):
         "Partnerskap (Bekräftad)",
         "",
         "2027-03-01 11:15:30",
+        "Nej",
     ]
     assert len(rows) == 2
 
@@ -84,7 +86,8 @@ def test_csv_in_english_on_the_english_page(client, organiser, conference, peopl
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Id", "Status", "Name", "E-mail"]
     assert rows[1][1] == "Confirmed"
-    assert rows[1][-1] == "2027-03-01 11:15:30"
+    assert rows[0][-1] == "Present"
+    assert rows[1][-2:] == ["2027-03-01 11:15:30", "No"]
 
 
 def test_xlsx_reads_back_with_exact_cells(client, organiser, conference, people):
@@ -112,6 +115,7 @@ def test_xlsx_reads_back_with_exact_cells(client, organiser, conference, people)
         "Partnerskap (Bekräftad)",
         None,
         datetime(2027, 3, 1, 11, 15, 30),
+        "Nej",
     ]
     assert len(rows) == 2
 

@@ -280,9 +280,18 @@ def everything():
     )
     rules = rules_create_defaults(conference=conference)
     rule_run(rule=rules[0])
+    from registration.services import question_create
+
+    question = question_create(
+        conference=conference,
+        kind="single",
+        text="Typ av organisation",
+        choices=["Kommun", "Region"],
+    )
     objects = [
         confirmed, waiting, cancelled, workshop, lunch, room, track, speaker, email, assignment,
-        job, badge, volunteer, door_link, send, *Checkpoint.objects.filter(conference=conference),
+        job, badge, volunteer, door_link, send, question,
+        *Checkpoint.objects.filter(conference=conference),
         *EmailRule.objects.filter(conference=conference),
     ]  # fmt: skip
     return conference, organiser, objects
