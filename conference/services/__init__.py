@@ -1,0 +1,73 @@
+"""Writes of the conference app: the programme and its rules (programme), conferences
+themselves (conferences), the site profile and the public face (public_face). Callers import
+from conference.services as before."""
+
+from .conferences import (  # noqa: F401
+    CONFERENCE_FIELDS,
+    PUBLIC_FACE_FIELDS,
+    conference_copy,
+    conference_create,
+    conference_may_create,
+    conference_publish,
+    conference_slug_suggest,
+    conference_unpublish,
+    conference_update,
+    moment_moved,
+)
+from .programme import (  # noqa: F401
+    SCHEDULE_FIELDS,
+    SEAT_FIELDS,
+    conference_clashes,
+    conference_touch,
+    room_seats_changed,
+    seats_changed_announce,
+    session_cancel,
+    session_check_rules,
+    session_create,
+    session_delete,
+    session_duplicate,
+    session_problems,
+    session_save,
+    speaker_create,
+)
+from .public_face import (  # noqa: F401
+    FUNDER_LOGOS_MAX,
+    PRIVACY_FIELDS,
+    conference_retention_warn,
+    funder_logo_add,
+    funder_logo_delete,
+    site_profile_save,
+)
+
+__all__ = [
+    "CONFERENCE_FIELDS",
+    "FUNDER_LOGOS_MAX",
+    "PRIVACY_FIELDS",
+    "PUBLIC_FACE_FIELDS",
+    "SCHEDULE_FIELDS",
+    "SEAT_FIELDS",
+    "conference_clashes",
+    "conference_copy",
+    "conference_create",
+    "conference_may_create",
+    "conference_publish",
+    "conference_retention_warn",
+    "conference_slug_suggest",
+    "conference_touch",
+    "conference_unpublish",
+    "conference_update",
+    "funder_logo_add",
+    "funder_logo_delete",
+    "moment_moved",
+    "room_seats_changed",
+    "seats_changed_announce",
+    "session_cancel",
+    "session_check_rules",
+    "session_create",
+    "session_delete",
+    "session_duplicate",
+    "session_problems",
+    "session_save",
+    "site_profile_save",
+    "speaker_create",
+]
