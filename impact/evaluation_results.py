@@ -163,7 +163,10 @@ def evaluation_results(*, conference: Conference) -> Results:
 def evaluation_headlines(*, conference: Conference) -> dict:
     """The headline figures for the impact report: response rate (per cent), respondents,
     mean overall value (1-5), share who learned something they will use (yes), new contacts
-    (total and mean), share who plan to cooperate (per cent)."""
+    (total and mean), share who plan to cooperate (per cent). None while the conference has no
+    evaluation (reading the report never makes one)."""
+    if not Evaluation.objects.filter(conference=conference).exists():
+        return None
     evaluation = _evaluation_get(conference)
     responses = EvaluationResponse.objects.filter(evaluation=evaluation)
     figures = responses.aggregate(

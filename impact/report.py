@@ -41,6 +41,7 @@ from registration.models import (
 )
 
 from .attendance import attendance_get
+from .evaluation_results import evaluation_headlines
 from .models import PresenceMark
 
 SMALL_GROUP = 5
@@ -136,6 +137,9 @@ class Report:
     sectors: Breakdown | None = None
     questions: list[Breakdown] = field(default_factory=list)
     timeline: list[TimelinePoint] = field(default_factory=list)
+    # The evaluation's headline figures (impact.evaluation_results), None without answers; with
+    # fewer than SMALL_GROUP respondents only their number, as "< 5".
+    evaluation: dict | None = None
 
     @property
     def no_show_rate(self) -> float | None:
@@ -149,6 +153,16 @@ class Report:
         if not self.confirmed:
             return None
         return round(100 * self.present / self.confirmed, 1)
+
+
+def _evaluation(conference: Conference) -> dict | None:
+    headlines = evaluation_headlines(conference=conference)
+    if not headlines or not headlines["respondents"]:
+        return None
+    respondents = Cell(headlines["respondents"])
+    if respondents.suppressed:
+        return {"respondents": respondents}
+    return {**headlines, "respondents": respondents}
 
 
 def report_get(*, conference: Conference, now: datetime | None = None) -> Report:
@@ -173,6 +187,7 @@ def report_get(*, conference: Conference, now: datetime | None = None) -> Report
         returning=Cell(_returning(conference, present)),
     )
     report.days = [DayFigure(day, len(attendance.present_on(day))) for day in attendance.days]
+    report.evaluation = _evaluation(conference)
     audit = list(
         AuditEntry.objects.filter(conference=conference, action__in=WAITING_ACTIONS)
         .order_by("at", "id")

@@ -282,9 +282,10 @@ def test_report_queries_are_the_same_at_3_and_300_attendees(client, db, path):
     client.force_login(large.organiser)
     at_300 = _queries(client, path.format(slug=large.conference.slug))
 
-    # Session and user (2), the conference (1), the report (11: attendance 4, registrations,
-    # sessions, sign-ups, change log, returning, questions, answers).
-    assert (at_3, at_300) == (14, 14)
+    # Session and user (2), the conference (1), the report (12: attendance 4, registrations,
+    # sessions, sign-ups, change log, returning, questions, answers, whether there is an
+    # evaluation).
+    assert (at_3, at_300) == (15, 15)
 
 
 def test_waiting_list_peak_is_replayed_from_the_change_log(db):
@@ -308,3 +309,52 @@ def test_waiting_list_peak_is_replayed_from_the_change_log(db):
         1,
         3,
     )
+
+
+def test_report_states_the_evaluations_headline_figures(db):
+    from impact.evaluation import evaluation_get
+    from impact.models import EvaluationResponse
+
+    known = build_known(sizes=[("public", 8, 7)], with_earlier=False, slug="utv")
+    evaluation = evaluation_get(conference=known.conference)
+    for person, (value, learned, cooperate) in zip(
+        known.present, [(5, "yes", True), (4, "yes", False), (3, "no", True)] * 2, strict=False
+    ):
+        EvaluationResponse.objects.create(
+            evaluation=evaluation,
+            registration=person,
+            value=value,
+            learned=learned,
+            contacts=2,
+            cooperate=cooperate,
+        )
+
+    figures = report_get(conference=known.conference).evaluation
+
+    assert (str(figures["respondents"]), figures["value_mean"], figures["contacts_total"]) == (
+        "6",
+        4.0,
+        12,
+    )
+    assert (figures["learned_yes"], figures["cooperate_yes"]) == (66.7, 66.7)
+
+
+def test_report_hides_the_evaluation_figures_of_fewer_than_five(db):
+    from impact.evaluation import evaluation_get
+    from impact.models import EvaluationResponse
+
+    known = build_known(sizes=[("public", 8, 7)], with_earlier=False, slug="utv")
+    evaluation = evaluation_get(conference=known.conference)
+    for person in known.present[:3]:
+        EvaluationResponse.objects.create(
+            evaluation=evaluation,
+            registration=person,
+            value=5,
+            learned="yes",
+            contacts=1,
+            cooperate=False,
+        )
+
+    figures = report_get(conference=known.conference).evaluation
+
+    assert {key: str(value) for key, value in figures.items()} == {"respondents": "< 5"}
