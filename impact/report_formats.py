@@ -2,7 +2,6 @@
 layout for XLSX and CSV, and the API's data. All take a `Report` from `report_get`; the texts
 are in the active language."""
 
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from registration.exports import CSV_TYPE, XLSX_TYPE, as_csv
+from registration.exports import CSV_TYPE, XLSX_TYPE, as_csv, xlsx_workbook
 
 from .charts import bar_chart, line_chart
 from .report import SMALL_GROUP, Breakdown, Report
@@ -184,34 +183,7 @@ def _cell(cell):
 
 
 def report_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in report_sheets(report):
-        sheet = book.create_sheet(title[:31])
-        for row in rows:
-            sheet.append([_spreadsheet_value(v) for v in row])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for column in sheet.iter_cols(min_row=2):
-            for cell in column:
-                if isinstance(cell.value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-        sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _spreadsheet_value(value):
-    if value is None or isinstance(value, int | float | datetime):
-        return value
-    if hasattr(value, "isoformat"):  # a date
-        return value
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    return xlsx_workbook(report_sheets(report))
 
 
 def report_csv(report: Report) -> bytes:

@@ -8,7 +8,7 @@ cells (Swedish Excel takes `,` for the decimal comma).
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -116,26 +116,42 @@ def as_csv(table: Table) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def as_xlsx(table: Table, *, title: str) -> bytes:
+def _cell(value):
+    """A value as a spreadsheet cell: numbers, times and dates as they are, text safe from
+    being run as a formula."""
+    if value is None:
+        return None
+    if isinstance(value, int | float | datetime | date):
+        return value
+    return _text(value)
+
+
+def xlsx_workbook(sheets) -> bytes:
+    """An XLSX file of `sheets`, [(title, rows)] with the header as the first row of each: the
+    header bold and frozen, times as local date and time."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(table.headers)
-    for row in table.rows:
-        sheet.append([v if isinstance(v, int | datetime) else _text(v) for v in row])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm:ss"
-    sheet.freeze_panes = "A2"
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(str(title)[:31])
+        for row in rows:
+            sheet.append([_cell(value) for value in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for column in sheet.iter_cols(min_row=2):
+            for cell in column:
+                if isinstance(cell.value, datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm"
+        sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def as_xlsx(table: Table, *, title: str) -> bytes:
+    return xlsx_workbook([(title, [table.headers, *table.rows])])
 
 
 CSV_TYPE = "text/csv; charset=utf-8"
