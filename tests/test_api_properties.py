@@ -4,8 +4,6 @@ client, an organiser and a door device, with the real slug, token, checkpoint an
 most of the time. Every answer must be no server error and match the schema (status code,
 content type, body)."""
 
-from datetime import timedelta
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -17,18 +15,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from checkin.services import badge_code_for, door_staff_assign
-from conference.models import Session
 from config.wsgi import application
-from registration.services import registration_create
-from tests.factories import (
-    ConferenceFactory,
-    RoomFactory,
-    SessionFactory,
-    SpeakerFactory,
-    TrackFactory,
-    UserFactory,
-)
+from tests.worlds import conference_in_use
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db]
 
@@ -69,44 +57,11 @@ def keep_connection():
 
 @pytest.fixture
 def world(db, keep_connection):
-    conference = ConferenceFactory(slug="malmo", capacity=5)
-    room = RoomFactory(conference=conference, name="Aulan", capacity=3)
-    track = TrackFactory(conference=conference, name="Samverkan")
-    start = conference.start + timedelta(hours=1)
-    workshop = SessionFactory(
-        conference=conference,
-        kind=Session.Kind.WORKSHOP,
-        requires_signup=True,
-        capacity=2,
-        room=room,
-        track=track,
-        start=start,
-        end=start + timedelta(hours=1),
-    )
-    workshop.speakers.add(SpeakerFactory(conference=conference, name="Talare"))
-    SessionFactory(
-        conference=conference,
-        kind=Session.Kind.MEAL,
-        start=conference.start,
-        end=conference.start + timedelta(minutes=45),
-    )
-    registration, _ = registration_create(
-        conference=conference,
-        email="anna@example.org",
-        consent=True,
-        name="Anna Andersson",
-        sector="public",
-        session_ids=[workshop.pk],
-    )
-    badge_code_for(registration)
-    organiser = UserFactory(username="organiser")
-    conference.organisers.add(organiser)
-    door = UserFactory(username="door", is_staff=False)
-    door_staff_assign(conference=conference, user=door)
+    world = conference_in_use()
+    conference, workshop, registration = world.conference, world.workshop, world.registration
+    organiser, door = world.organiser, world.door
     from checkin.models import Checkpoint
-    from checkin.services import checkpoints_ensure
 
-    checkpoints_ensure(conference=conference)
     return {
         "slug": conference.slug,
         "token": registration.manage_token,

@@ -29,18 +29,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from checkin.models import BadgeJob, Checkpoint
-from checkin.services import badge_code_for, checkpoints_ensure, door_staff_assign
+from checkin.services import badge_code_for
 from conference.materials import material_add
 from conference.models import Session
-from registration.services import registration_create
 from tests.factories import (
-    ConferenceFactory,
-    RoomFactory,
     SessionFactory,
-    SpeakerFactory,
-    TrackFactory,
-    UserFactory,
 )
+from tests.worlds import conference_in_use
 
 pytestmark = pytest.mark.django_db
 
@@ -115,42 +110,10 @@ def snapshot():
 @pytest.fixture
 def world(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    conference = ConferenceFactory(slug="malmo", capacity=5)
-    room = RoomFactory(conference=conference, name="Aulan", capacity=3)
-    track = TrackFactory(conference=conference, name="Samverkan")
-    start = conference.start + timedelta(hours=1)
-    workshop = SessionFactory(
-        conference=conference,
-        kind=Session.Kind.WORKSHOP,
-        requires_signup=True,
-        capacity=2,
-        room=room,
-        track=track,
-        start=start,
-        end=start + timedelta(hours=1),
-    )
-    speaker = SpeakerFactory(conference=conference, name="Talare")
-    workshop.speakers.add(speaker)
-    SessionFactory(
-        conference=conference,
-        kind=Session.Kind.MEAL,
-        start=conference.start,
-        end=conference.start + timedelta(minutes=45),
-    )
-    registration, _ = registration_create(
-        conference=conference,
-        email="anna@example.org",
-        consent=True,
-        name="Anna Andersson",
-        sector="public",
-        session_ids=[workshop.pk],
-    )
-    badge_code_for(registration)
-    organiser = UserFactory(username="organiser")
-    conference.organisers.add(organiser)
-    door = UserFactory(username="door", is_staff=False)
-    door_staff_assign(conference=conference, user=door)
-    checkpoints_ensure(conference=conference)
+    world = conference_in_use()
+    conference, room, track = world.conference, world.room, world.track
+    workshop, speaker, registration = world.workshop, world.speaker, world.registration
+    organiser, door = world.organiser, world.door
     job = BadgeJob.objects.create(
         conference=conference, kind="a6", filters={}, status=BadgeJob.Status.DONE, count=1
     )

@@ -22,17 +22,13 @@ from impact.models import Answered, EmailRule, EvaluationResponse, SessionFeedba
 from impact.rules import rule_audience, rule_run
 from impact.services import presence_mark
 from registration.models import QuestionKind, Registration
+from tests.email_fixtures import anymail_outbox, celery_eager, send_on_commit_at_once  # noqa: F401
 from tests.factories import (
     ConferenceFactory,
     RegistrationFactory,
     SessionFactory,
     UserFactory,
     local,
-)
-from tests.registration.conftest import (  # noqa: F401
-    _celery_eager,
-    _outbox,
-    _send_on_commit_at_once,
 )
 
 pytestmark = pytest.mark.django_db

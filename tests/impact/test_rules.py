@@ -27,6 +27,7 @@ from impact.services import presence_mark
 from registration.emails import email_send
 from registration.models import EmailLog, Registration, Signup
 from registration.services import registration_cancel
+from tests.email_fixtures import anymail_outbox, celery_eager, send_on_commit_at_once  # noqa: F401
 from tests.factories import (
     ConferenceFactory,
     RegistrationFactory,
@@ -34,11 +35,6 @@ from tests.factories import (
     SignupFactory,
     UserFactory,
     local,
-)
-from tests.registration.conftest import (  # noqa: F401
-    _celery_eager,
-    _outbox,
-    _send_on_commit_at_once,
 )
 from tests.registration.test_races import run_together
 

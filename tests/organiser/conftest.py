@@ -6,11 +6,9 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from tests.email_fixtures import anymail_outbox, celery_eager, send_on_commit_at_once  # noqa: F401
 from tests.factories import UserFactory
 from tests.registration.conftest import (  # noqa: F401
-    _celery_eager,
-    _outbox,
-    _send_on_commit_at_once,
     conference,
     lunch,
     seats_consistent,

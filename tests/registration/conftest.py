@@ -1,46 +1,12 @@
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 
 from conference.models import Session
+from tests.email_fixtures import anymail_outbox, celery_eager, send_on_commit_at_once  # noqa: F401
 from tests.factories import ConferenceFactory, SessionFactory, local
 
 DETAILS = {"name": "Anna Andersson", "organisation": "Exempelkommunen", "sector": "public"}
-
-
-@pytest.fixture(autouse=True)
-def _outbox(settings):
-    # Django's test set-up replaces EMAIL_BACKEND with locmem; use anymail's test backend, which
-    # also fills mail.outbox and reports a provider status like a real ESP.
-    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
-    mail.outbox = []
-
-
-@pytest.fixture(autouse=True)
-def _celery_eager():
-    """Tasks run in-process even when CELERY_BROKER_URL is set; the worker test opts out."""
-    from config.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield app
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture(autouse=True)
-def _send_on_commit_at_once(request, monkeypatch):
-    """In tests that run inside one never-committed transaction, after-commit work runs at
-    once. Transactional tests (races, the Celery worker) keep the real after-commit path."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
-        return
-    from django.db import transaction
-
-    def at_once(func, using=None, robust=False):
-        func()
-
-    monkeypatch.setattr(transaction, "on_commit", at_once)
 
 
 @pytest.fixture

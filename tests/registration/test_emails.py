@@ -197,8 +197,8 @@ def _database_url():
     reason="needs a broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0",
 )
 @pytest.mark.django_db(transaction=True)
-def test_confirmation_goes_out_through_a_real_celery_worker(tmp_path, _celery_eager):
-    app = _celery_eager
+def test_confirmation_goes_out_through_a_real_celery_worker(tmp_path, celery_eager):
+    app = celery_eager
     app.conf.task_always_eager = False
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(":memory"):
         pytest.skip("the worker needs a database file or PostgreSQL")
@@ -247,9 +247,9 @@ def wait_until(condition, timeout=10):
 
 
 @pytest.fixture
-def broker(_celery_eager, monkeypatch):
+def broker(celery_eager, monkeypatch):
     """Celery with a broker that records each `send_emails` publish: (thread name, ids)."""
-    _celery_eager.conf.task_always_eager = False
+    celery_eager.conf.task_always_eager = False
     published = []
 
     def delay(ids):
@@ -316,9 +316,9 @@ def test_dispatch_in_a_forked_child_publishes_only_the_childs_emails(broker, mon
 
 @pytest.mark.django_db(transaction=True)
 def test_dispatch_when_the_broker_is_down_leaves_the_rows_queued_with_the_reason(
-    _celery_eager, monkeypatch
+    celery_eager, monkeypatch
 ):
-    _celery_eager.conf.task_always_eager = False
+    celery_eager.conf.task_always_eager = False
 
     def down(ids):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")

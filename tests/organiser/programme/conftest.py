@@ -25,5 +25,5 @@ def organiser_client(client, organiser, conference):
 
 
 @pytest.fixture(autouse=True)
-def _send_on_commit_at_once():
+def send_on_commit_at_once():
     """The programme editor's tests keep Django's real after-commit path (they capture it)."""
