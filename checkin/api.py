@@ -33,10 +33,6 @@ from .services import checkpoints_ensure_current, scan_submit, scans_sync
 MAX_BATCH = 2000
 
 
-def clear_caches():
-    rights.clear()
-
-
 class CachedTokenAuthentication(TokenAuthentication):
     """Token auth whose answer is kept in the shared cache until a right changes (see rights)."""
 

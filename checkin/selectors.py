@@ -277,10 +277,6 @@ class CheckpointCount:
     buckets: list  # (start, count) per quarter hour
     missing: list  # registrations expected and not yet in
 
-    @property
-    def percent(self):
-        return min(100, round(100 * self.checked_in / self.expected)) if self.expected else 0
-
 
 def live_counts(conference: Conference, *, missing_for=None) -> list[CheckpointCount]:
     """Per checkpoint: checked in / expected, arrivals per quarter hour, duplicates; the names not

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from checkin.badges import qr_png
 from conference.models import Conference, Session, SiteProfile
@@ -106,21 +106,7 @@ def certificates_issue(
     return {pk: existing[pk] for pk in present if pk in existing}
 
 
-def certificate_issue(*, registration: Registration, attendance: Attendance | None = None):
-    attendance = attendance or attendance_get(conference=registration.conference)
-    if not attendance.is_present(registration.pk):
-        raise ImpactError("not_present", _not_present_message())
-    try:
-        with transaction.atomic():
-            certificate, _created = Certificate.objects.get_or_create(registration=registration)
-    except IntegrityError:  # the same person's certificate issued at the same moment
-        certificate = Certificate.objects.get(registration=registration)
-    return certificate
-
-
 def _not_present_message():
-    from django.utils.translation import gettext as _
-
     return _("A certificate of attendance is only given to those who were present.")
 
 

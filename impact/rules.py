@@ -254,10 +254,6 @@ def rule_switch(*, rule: EmailRule, active: bool) -> EmailRule:
     return rule
 
 
-def rule_delete(*, rule: EmailRule) -> None:
-    rule.delete()
-
-
 def rules_create_defaults(*, conference: Conference) -> list[EmailRule]:
     """Give a conference the ready-made rules it does not have yet (idempotent)."""
     have = set(

@@ -15,6 +15,7 @@ from conference.models import Conference, Session
 
 from ..errors import CheckinError
 from ..models import Checkpoint, DoorAssignment, DoorLoginLink, door_link_hash
+from ..rights import rights_changed
 
 DOOR_STAFF_GROUP = "door staff"
 # Session kinds nobody scans at.
@@ -79,14 +80,6 @@ def door_staff_group() -> Group:
     return group
 
 
-def door_access_changed() -> None:
-    """Someone's right to scan shrank (removed, fewer doors, a log-in link revoked): drop the
-    answers the check-in API keeps, so that the next request is decided afresh."""
-    from ..api import clear_caches
-
-    clear_caches()
-
-
 def _checkpoints_of(conference: Conference, checkpoints) -> list[Checkpoint]:
     checkpoints = list(checkpoints or [])
     if any(checkpoint.conference_id != conference.pk for checkpoint in checkpoints):
@@ -106,7 +99,7 @@ def door_staff_assign(*, conference: Conference, user, checkpoints=None) -> Door
         )
         if chosen is not None:
             assignment.checkpoints.set(chosen)
-    transaction.on_commit(door_access_changed)
+    rights_changed()  # at once, and again after commit
     return assignment
 
 
@@ -117,7 +110,7 @@ def door_staff_unassign(*, conference: Conference, user) -> None:
         DoorLoginLink.objects.filter(
             conference=conference, user=user, revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
-    transaction.on_commit(door_access_changed)
+    rights_changed()  # at once, and again after commit
 
 
 # A printed link keeps working through the last day and the evening after the conference.
@@ -159,7 +152,7 @@ def door_link_revoke(*, link: DoorLoginLink, actor) -> None:
     DoorLoginLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-    transaction.on_commit(door_access_changed)
+    rights_changed()  # at once, and again after commit
 
 
 def door_link_use(*, secret: str) -> DoorLoginLink:

@@ -28,7 +28,8 @@ from conference.models import Conference
 
 from ..errors import CheckinError
 from ..models import DoorAssignment
-from .doors import door_access_changed, door_staff_assign, door_staff_unassign
+from ..rights import rights_changed
+from .doors import door_staff_assign, door_staff_unassign
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +179,7 @@ def team_remove(*, conference: Conference, user) -> None:
             _refuse_last_organiser(conference, user)
             conference.organisers.remove(user)
         door_staff_unassign(conference=conference, user=user)
-    transaction.on_commit(door_access_changed)
+    rights_changed()  # at once, and again after commit
 
 
 def _refuse_last_organiser(conference: Conference, user) -> None:

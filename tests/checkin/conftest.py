@@ -88,8 +88,8 @@ def set_status(registration, status):
 
 @pytest.fixture(autouse=True)
 def _fresh_door_caches():
-    from checkin.api import clear_caches
+    from checkin import rights
 
-    clear_caches()
+    rights.clear()
     yield
-    clear_caches()
+    rights.clear()

@@ -27,11 +27,11 @@ User = get_user_model()
 
 @pytest.fixture(autouse=True)
 def _fresh_door_caches():
-    from checkin.api import clear_caches
+    from checkin import rights
 
-    clear_caches()
+    rights.clear()
     yield
-    clear_caches()
+    rights.clear()
 
 
 @pytest.fixture(autouse=True)
