@@ -5,6 +5,7 @@ the doors' rights and programme versions, rate-limit counters are all read again
 database or simply start over. So while Redis cannot be reached a read is a miss, a write is
 dropped and a counter is missing, instead of a 500 on every page (a registration included)."""
 
+import functools
 import logging
 
 from django.core.cache.backends.redis import RedisCache
@@ -15,82 +16,44 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 
-def _unreachable(operation):
-    logger.warning("cache unreachable during %s; carrying on without it", operation)
+def _missing_counter(key, *args, **kwargs):
+    raise ValueError(f"Key '{key}' not found (the cache is unreachable)")
+
+
+# What each operation answers while Redis cannot be reached; called with the operation's own
+# arguments.
+FALLBACKS = {
+    "get": lambda key, default=None, version=None: default,
+    "get_many": lambda keys, version=None: {},
+    "has_key": lambda *args, **kwargs: False,
+    "add": lambda *args, **kwargs: False,
+    "set": lambda *args, **kwargs: None,
+    "set_many": lambda data, timeout=None, version=None: list(data),
+    "touch": lambda *args, **kwargs: False,
+    "delete": lambda *args, **kwargs: False,
+    "delete_many": lambda *args, **kwargs: None,
+    "incr": _missing_counter,
+    "clear": lambda: False,
+}
+
+
+def _riding_out(name, fallback):
+    operation = getattr(RedisCache, name)
+
+    @functools.wraps(operation)
+    def guarded(self, *args, **kwargs):
+        try:
+            return operation(self, *args, **kwargs)
+        except UNREACHABLE:
+            logger.warning("cache unreachable during %s; carrying on without it", name)
+            return fallback(*args, **kwargs)
+
+    return guarded
 
 
 class ResilientRedisCache(RedisCache):
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except UNREACHABLE:
-            _unreachable("get")
-            return default
+    pass
 
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except UNREACHABLE:
-            _unreachable("get_many")
-            return {}
 
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except UNREACHABLE:
-            _unreachable("has_key")
-            return False
-
-    def add(self, key, value, timeout=None, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except UNREACHABLE:
-            _unreachable("add")
-            return False
-
-    def set(self, key, value, timeout=None, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except UNREACHABLE:
-            _unreachable("set")
-
-    def set_many(self, data, timeout=None, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except UNREACHABLE:
-            _unreachable("set_many")
-            return list(data)
-
-    def touch(self, key, timeout=None, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except UNREACHABLE:
-            _unreachable("touch")
-            return False
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except UNREACHABLE:
-            _unreachable("delete")
-            return False
-
-    def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except UNREACHABLE:
-            _unreachable("delete_many")
-
-    def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except UNREACHABLE:
-            _unreachable("incr")
-            raise ValueError(f"Key '{key}' not found (the cache is unreachable)") from None
-
-    def clear(self):
-        try:
-            return super().clear()
-        except UNREACHABLE:
-            _unreachable("clear")
-            return False
+for _name, _fallback in FALLBACKS.items():
+    setattr(ResilientRedisCache, _name, _riding_out(_name, _fallback))
