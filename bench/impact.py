@@ -224,6 +224,10 @@ def main():
     began = time.perf_counter()
     conference, organiser, people = build()
     built = time.perf_counter() - began
+    # Statistics as autovacuum would have them for tables in use: without them the planner
+    # picks a nested loop for the returning participants' query (0.6 s instead of 15 ms).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     translation.activate("sv")
     client = Client()
     client.force_login(organiser)
