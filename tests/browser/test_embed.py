@@ -130,13 +130,14 @@ def test_embedded_programme_and_button_on_a_listed_website(
     visited = []
     for _ in range(80):
         page.keyboard.press("Tab")
-        where = page.evaluate(
-            "document.activeElement.tagName === 'IFRAME'"
-            " ? 'frame:' + document.activeElement.title"
-            " : document.activeElement.id || document.activeElement.tagName"
-        )
-        if where == "BODY":
-            continue  # focus between the host page and a frame's document, for a moment
+        # Crossing between the host page and a frame's document, focus rests on the body for a
+        # moment; on a busy machine that moment is long enough to sample, so wait it out.
+        where = page.wait_for_function(
+            "document.activeElement !== document.body && (document.activeElement.tagName"
+            " === 'IFRAME' ? 'frame:' + document.activeElement.title"
+            " : document.activeElement.id || document.activeElement.tagName)",
+            timeout=5000,
+        ).json_value()
         if not visited or visited[-1] != where:
             visited.append(where)
         if where == "after":
