@@ -66,7 +66,9 @@ def _ready(page, people=2):
 
 
 def _controlled(page):
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30000)
+    # A function, not a bare expression: Playwright evaluates a bare expression again on every
+    # poll, and the scanner's CSP (no 'unsafe-eval') refuses all but the first evaluation.
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
     # The worker keeps the open page once it is active; wait until it has.
     page.wait_for_function(
         """async () => {

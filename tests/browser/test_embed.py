@@ -102,7 +102,7 @@ def test_embedded_programme_and_button_on_a_listed_website(
 
     page.goto(origin + "/")
     page.wait_for_function(
-        "document.querySelectorAll('iframe').length === 2"
+        "() => document.querySelectorAll('iframe').length === 2"
         " && [...document.querySelectorAll('iframe')].every(f => f.style.height !== '600px')"
     )
     page.wait_for_timeout(300)
@@ -133,7 +133,7 @@ def test_embedded_programme_and_button_on_a_listed_website(
         # Crossing between the host page and a frame's document, focus rests on the body for a
         # moment; on a busy machine that moment is long enough to sample, so wait it out.
         where = page.wait_for_function(
-            "document.activeElement !== document.body && (document.activeElement.tagName"
+            "() => document.activeElement !== document.body && (document.activeElement.tagName"
             " === 'IFRAME' ? 'frame:' + document.activeElement.title"
             " : document.activeElement.id || document.activeElement.tagName)",
             timeout=5000,
@@ -154,7 +154,7 @@ def test_a_website_not_listed_is_refused(live_server, page_at, host_site):
     page.on("console", lambda m: refused.append(m.text) if "frame-ancestors" in m.text else None)
 
     page.goto(origin + "/")
-    page.wait_for_function("document.querySelectorAll('iframe').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('iframe').length === 2")
     page.wait_for_timeout(1000)
 
     assert len(refused) == 2
