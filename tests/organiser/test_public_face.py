@@ -127,7 +127,7 @@ def test_funder_logo_refused_with_a_clear_error_and_nothing_saved(
 
 
 def test_funder_logo_over_2_mb_refused(logged_in, conference, monkeypatch):
-    monkeypatch.setattr("conference.models.LOGO_MAX_BYTES", 100)
+    monkeypatch.setattr("conference.models.base.LOGO_MAX_BYTES", 100)
 
     response = logged_in.post(
         url("funders"), {"part": "logo", "image": image_file(), "alt_text": "Region Skåne"}

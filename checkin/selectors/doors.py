@@ -1,28 +1,24 @@
-"""Reads for check-in: who may scan where, the lists a door device keeps, live counts."""
+"""Who may scan where, and the lists and searches a door device works from."""
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from conference.models import Conference
-from registration.models import Registration, Signup
-
-from .models import (
+from checkin.models import (
     BadgeCode,
-    BadgeJob,
     Checkpoint,
     DoorAssignment,
     DoorLoginLink,
     Entry,
-    Scan,
     Verdict,
     code_hash,
 )
-from .names import folds, matches
-from .services import decide
+from checkin.names import folds, matches
+from checkin.services import decide
+from conference.models import Conference
+from registration.models import Registration, Signup
 
 
 def can_scan(user, conference_id: int, checkpoint_id: int | None = None) -> bool:
@@ -266,249 +262,3 @@ def door_search(checkpoint: Checkpoint, query: str, limit: int = 20) -> list[dic
             }
         )
     return rows
-
-
-@dataclass
-class CheckpointCount:
-    checkpoint: Checkpoint
-    checked_in: int
-    expected: int
-    duplicates: int
-    buckets: list  # (start, count) per quarter hour
-    missing: list  # registrations expected and not yet in
-
-
-def live_counts(conference: Conference, *, missing_for=None) -> list[CheckpointCount]:
-    """Per checkpoint: checked in / expected, arrivals per quarter hour, duplicates; the names not
-    yet arrived for the checkpoint `missing_for` (an id). Queries do not grow with checkpoints."""
-    checkpoints = checkpoints_for(conference)
-    confirmed = Registration.objects.filter(
-        conference=conference, status=Registration.Status.CONFIRMED
-    )
-    confirmed_count = confirmed.count()
-    signed_up = dict(
-        Signup.objects.filter(
-            session__conference=conference,
-            status=Signup.Status.CONFIRMED,
-            registration__status=Registration.Status.CONFIRMED,
-        )
-        .values("session_id")
-        .annotate(n=Count("id"))
-        .values_list("session_id", "n")
-    )
-    entry_counts = dict(
-        Entry.objects.filter(checkpoint__conference=conference)
-        .values("checkpoint_id")
-        .annotate(n=Count("id"))
-        .values_list("checkpoint_id", "n")
-    )
-    duplicate_counts = dict(
-        Scan.objects.filter(checkpoint__conference=conference, is_duplicate=True)
-        .values("checkpoint_id")
-        .annotate(n=Count("id"))
-        .values_list("checkpoint_id", "n")
-    )
-    times = {}
-    for checkpoint_id, at in Entry.objects.filter(checkpoint__conference=conference).values_list(
-        "checkpoint_id", "at"
-    ):
-        times.setdefault(checkpoint_id, []).append(at)
-    result = []
-    for checkpoint in checkpoints:
-        if checkpoint.kind == Checkpoint.Kind.SESSION and checkpoint.session.requires_signup:
-            expected = signed_up.get(checkpoint.session_id, 0)
-        else:
-            expected = confirmed_count
-        missing = []
-        if missing_for is not None and checkpoint.pk == missing_for:
-            people = confirmed.exclude(
-                Exists(Entry.objects.filter(checkpoint=checkpoint, registration=OuterRef("pk")))
-            )
-            if checkpoint.kind == Checkpoint.Kind.SESSION and checkpoint.session.requires_signup:
-                people = people.filter(
-                    signups__session_id=checkpoint.session_id,
-                    signups__status=Signup.Status.CONFIRMED,
-                )
-            missing = list(people.only("id", "name", "organisation").order_by("name"))
-        result.append(
-            CheckpointCount(
-                checkpoint=checkpoint,
-                checked_in=entry_counts.get(checkpoint.pk, 0),
-                expected=expected,
-                duplicates=duplicate_counts.get(checkpoint.pk, 0),
-                buckets=_quarter_hours(times.get(checkpoint.pk, [])),
-                missing=missing,
-            )
-        )
-    return result
-
-
-def _quarter_hours(moments):
-    counts = {}
-    for moment in moments:
-        local = timezone.localtime(moment)
-        start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
-        counts[start] = counts.get(start, 0) + 1
-    if not counts:
-        return []
-    first, last = min(counts), max(counts)
-    buckets, at = [], first
-    while at <= last and len(buckets) < 200:
-        buckets.append((at, counts.get(at, 0)))
-        at += timedelta(minutes=15)
-    return buckets
-
-
-def duplicates_for(conference: Conference) -> QuerySet[Scan]:
-    return (
-        Scan.objects.filter(checkpoint__conference=conference, is_duplicate=True)
-        .select_related("registration", "checkpoint__session", "actor")
-        .order_by("-scanned_at")
-    )
-
-
-__all__ = ["Verdict"]
-
-
-BADGE_FILTERS = ("sector", "q", "since", "ids")
-
-
-def badge_people(conference: Conference, filters: dict | None = None) -> list[tuple]:
-    """(registration, active badge code, short code) of confirmed registrations, by name, in one
-    query."""
-    filters = filters or {}
-    codes = (
-        BadgeCode.objects.filter(
-            registration__conference=conference,
-            registration__status=Registration.Status.CONFIRMED,
-            revoked_at__isnull=True,
-        )
-        .select_related("registration")
-        .only(
-            "code",
-            "short_code",
-            "registration__name",
-            "registration__organisation",
-            "registration__status",
-        )
-        .order_by("registration__name", "registration_id")
-    )
-    if filters.get("sector"):
-        codes = codes.filter(registration__sector=filters["sector"])
-    if filters.get("q"):
-        codes = codes.filter(
-            Q(registration__name__icontains=filters["q"])
-            | Q(registration__organisation__icontains=filters["q"])
-        )
-    if filters.get("since"):
-        codes = codes.filter(registration__created_at__date__gte=filters["since"])
-    if filters.get("ids"):
-        codes = codes.filter(registration_id__in=filters["ids"])
-    return [(code.registration, code.code, code.short_code) for code in codes]
-
-
-def desk_people(conference: Conference) -> QuerySet[Registration]:
-    return (
-        Registration.objects.filter(conference=conference)
-        .exclude(status=Registration.Status.CANCELLED)
-        .only("name", "organisation", "status")
-        .order_by("name", "id")
-    )
-
-
-# The team ------------------------------------------------------------------------------------
-
-
-@dataclass
-class TeamMember:
-    user: object
-    role: str  # TeamRole
-    invited: bool  # the account waits for its owner to set a password
-    doors: list  # the checkpoints a volunteer is limited to; empty: every door
-    token_created: object = None  # when the API token of the person's door device was made
-    links: list = field(default_factory=list)  # printed log-ins still valid
-    devices: list = field(default_factory=list)  # (device id, scans, last scan) at this conference
-
-    @property
-    def name(self):
-        return self.user.get_full_name() or self.user.get_username()
-
-
-def team_members(conference: Conference) -> list[TeamMember]:
-    """Organisers first, then door volunteers, each by name, with their doors, device tokens,
-    printed log-ins and the devices they scanned with here. Six queries whatever the size."""
-    from rest_framework.authtoken.models import Token
-
-    from .services.team import TeamRole, needs_password
-
-    members = [
-        TeamMember(user=user, role=TeamRole.ORGANISER, invited=needs_password(user), doors=[])
-        for user in conference.organisers.all()
-    ]
-    organiser_ids = {member.user.pk for member in members}
-    assignments = (
-        DoorAssignment.objects.filter(conference=conference)
-        .exclude(user_id__in=organiser_ids)
-        .select_related("user")
-        .prefetch_related(
-            Prefetch("checkpoints", queryset=Checkpoint.objects.select_related("session"))
-        )
-    )
-    members += [
-        TeamMember(
-            user=a.user,
-            role=TeamRole.DOOR,
-            invited=needs_password(a.user),
-            doors=list(a.checkpoints.all()),
-        )
-        for a in assignments
-    ]
-    by_user = {member.user.pk: member for member in members}
-    for user_id, created in Token.objects.filter(user_id__in=by_user).values_list(
-        "user_id", "created"
-    ):
-        by_user[user_id].token_created = created
-    for link in DoorLoginLink.objects.filter(
-        conference=conference,
-        user_id__in=by_user,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    ):
-        by_user[link.user_id].links.append(link)
-    devices = (
-        Scan.objects.filter(checkpoint__conference=conference, actor_id__in=by_user)
-        .values("actor_id", "device_id")
-        .annotate(n=Count("id"), last=Max("scanned_at"))
-        .order_by("actor_id", "-last")
-    )
-    for row in devices:
-        by_user[row["actor_id"]].devices.append((row["device_id"], row["n"], row["last"]))
-    members.sort(key=lambda m: (m.role != TeamRole.ORGANISER, m.name.casefold(), m.user.pk))
-    return members
-
-
-def team_member(conference: Conference, user_id) -> TeamMember | None:
-    for member in team_members(conference):
-        if member.user.pk == user_id:
-            return member
-    return None
-
-
-def registration_entries(registration: Registration) -> list[Entry]:
-    """Where and when a person was checked in, and by whom (the scanning account and device)."""
-    return list(
-        Entry.objects.filter(registration=registration)
-        .select_related("checkpoint__session", "scan__actor")
-        .order_by("at", "id")
-    )
-
-
-def badge_jobs(conference: Conference, limit: int = 20) -> list[BadgeJob]:
-    return list(BadgeJob.objects.filter(conference=conference).order_by("-created_at")[:limit])
-
-
-def badge_job_get(conference: Conference, pk: int, *, ready: bool = False) -> BadgeJob | None:
-    jobs = BadgeJob.objects.filter(conference=conference, pk=pk)
-    if ready:
-        jobs = jobs.filter(status=BadgeJob.Status.DONE)
-    return jobs.first()
