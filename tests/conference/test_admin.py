@@ -294,3 +294,13 @@ def test_admin_changelists_bad_filters_not_a_500(client, two_conferences, model,
     response = client.get(f"/admin/conference/{model}/?{query}")
 
     assert response.status_code in (200, 302)
+
+
+def test_conference_list_in_swedish_names_its_columns_in_swedish(client, two_conferences):
+    mine, _theirs = two_conferences
+    client.force_login(organiser_of(mine))
+
+    html = client.get("/admin/conference/conference/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+
+    assert "Arrangörssidor" in html
+    assert "Organiser pages" not in html
