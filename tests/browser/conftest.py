@@ -3,9 +3,12 @@
 Screenshots go to test-artifacts/screenshots/ (git-ignored)."""
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
 # themselves are still plain synchronous code.
@@ -63,7 +66,49 @@ def page_at(browser):
 
     yield open_page
     for context in contexts:
+        close_quietly(context)
+
+
+class InFlight:
+    """The requests the live server is still answering. A page's last requests (a service worker
+    filling its cache, a scanner syncing when closing lifts the offline emulation) may outlive
+    the test; one in a transaction then races the database flush that ends the test, which
+    deadlocks on PostgreSQL and leaves the next test the old rows."""
+
+    def __init__(self):
+        self.count = 0
+        self.lock = threading.Lock()
+        request_started.connect(self.started, weak=False)
+        request_finished.connect(self.finished, weak=False)
+
+    def started(self, **kwargs):
+        with self.lock:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        with self.lock:
+            self.count = max(0, self.count - 1)
+
+    def wait_idle(self, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while self.count and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+in_flight = InFlight()
+
+
+def close_quietly(context):
+    """Close a browser context so that nothing it started still runs on the server: later
+    requests are refused in the browser, earlier ones are waited for."""
+    from playwright.sync_api import Error
+
+    try:
+        context.route("**/*", lambda route: route.abort())
         context.close()
+    except Error:
+        pass  # the test closed it already
+    in_flight.wait_idle()
 
 
 @pytest.fixture

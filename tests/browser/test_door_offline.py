@@ -8,7 +8,7 @@ import pytest
 from checkin import views as checkin_views
 from checkin.models import Checkpoint, Entry, Scan
 from checkin.services import badge_code_for, checkpoints_ensure, door_staff_assign, scan_submit
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, close_quietly
 from tests.factories import ConferenceFactory, RegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -119,7 +119,7 @@ def test_scanner_offline_survives_reload_and_restart_then_syncs_once(
     results = page.locator("#search-results").inner_text()
     check_in_buttons = page.locator("#search-results button").count()
     screenshot(page, "door-offline-reloaded")
-    context.close()
+    close_quietly(context)
 
     context = _launch(playwright_instance, profile)
     context.route("**/sync/", lambda route: route.abort("internetdisconnected"))
@@ -134,7 +134,7 @@ def test_scanner_offline_survives_reload_and_restart_then_syncs_once(
     context.unroute("**/sync/")
     context.set_offline(False)
     page.locator("#queue[data-count='0']").wait_for(state="attached", timeout=30000)
-    context.close()
+    close_quietly(context)
 
     assert ("Välkommen" in ok, "Karin Ödegaard" in ok) == (True, True)
     assert ("Redan incheckad" in already, "Olle Ek" in already) == (True, True)
@@ -194,7 +194,7 @@ def test_new_scanner_version_reaches_the_phone(
     page.reload()
     _ready(page)
     offline_version = page.locator("body").get_attribute("data-scanner-version")
-    context.close()
+    close_quietly(context)
 
     assert old != NEW
     assert update_text.startswith("En ny version av skannern är klar.")
