@@ -73,25 +73,33 @@ class InFlight:
     """The requests the live server is still answering. A page's last requests (a service worker
     filling its cache, a scanner syncing when closing lifts the offline emulation) may outlive
     the test; one in a transaction then races the database flush that ends the test, which
-    deadlocks on PostgreSQL and leaves the next test the old rows."""
+    deadlocks on PostgreSQL and leaves the next test the old rows. Only the server's threads
+    count: the test client answers in the test's own thread, and one of its requests that raises
+    never finishes."""
 
     def __init__(self):
-        self.count = 0
+        self.threads = {}
         self.lock = threading.Lock()
         request_started.connect(self.started, weak=False)
         request_finished.connect(self.finished, weak=False)
 
     def started(self, **kwargs):
-        with self.lock:
-            self.count += 1
+        thread = threading.current_thread()
+        if thread is not threading.main_thread():
+            with self.lock:
+                self.threads[thread.ident] = thread
 
     def finished(self, **kwargs):
         with self.lock:
-            self.count = max(0, self.count - 1)
+            self.threads.pop(threading.get_ident(), None)
+
+    def busy(self):
+        with self.lock:
+            return any(thread.is_alive() for thread in self.threads.values())
 
     def wait_idle(self, timeout=10.0):
         deadline = time.monotonic() + timeout
-        while self.count and time.monotonic() < deadline:
+        while self.busy() and time.monotonic() < deadline:
             time.sleep(0.02)
 
 
