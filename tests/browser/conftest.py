@@ -69,6 +69,14 @@ def page_at(browser):
         close_quietly(context)
 
 
+def wait_until(page, condition, timeout=10.0):
+    """Let the page run (and Playwright deliver its events) until `condition()` holds, or the
+    time is up; the caller's assertions then say what is missing."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+
+
 class InFlight:
     """The requests the live server is still answering. A page's last requests (a service worker
     filling its cache, a scanner syncing when closing lifts the offline emulation) may outlive

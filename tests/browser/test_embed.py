@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, wait_until
 from tests.browser.test_pages_fit_a_phone import AXE_OPTIONS, csp_reports
 from tests.factories import ConferenceFactory, RoomFactory, SessionFactory, TrackFactory
 
@@ -155,7 +155,7 @@ def test_a_website_not_listed_is_refused(live_server, page_at, host_site):
 
     page.goto(origin + "/")
     page.wait_for_function("() => document.querySelectorAll('iframe').length === 2")
-    page.wait_for_timeout(1000)
+    wait_until(page, lambda: len(refused) >= 2)
 
     assert len(refused) == 2
     assert all("https://www.example.org" in text for text in refused)

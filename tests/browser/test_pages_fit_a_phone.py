@@ -13,7 +13,7 @@ from conference.models import Session
 from impact.rules import rules_create_defaults
 from registration.models import Registration, Signup
 from registration.services import organiser_message_send
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, wait_until
 from tests.factories import (
     ConferenceFactory,
     RegistrationFactory,
@@ -391,7 +391,13 @@ def test_the_sweep_catches_an_inline_style_the_policy_refuses(live_server, page_
     )
 
     phone.goto(f"{live_server.url}/inline/")
-    phone.wait_for_timeout(300)
+    wait_until(
+        phone,
+        lambda: (
+            any("style-src" in text for text in reports)
+            and any("script-src" in text for text in reports)
+        ),
+    )
 
     assert len(reports) >= 2
     assert any("style-src" in text for text in reports)
