@@ -130,8 +130,6 @@ def _days(sessions, rooms) -> list[Day]:
                 s.grid_columns = (column[s.room_id], column[s.room_id] + 1)
             else:
                 s.grid_columns = (2, len(day_rooms) + 2 if day_rooms else 3)
-            s.grid_row = "{} / {}".format(*s.grid_rows)
-            s.grid_column = "{} / {}".format(*s.grid_columns)
         days.append(
             Day(
                 date=day,

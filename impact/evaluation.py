@@ -221,7 +221,7 @@ def evaluation_not_answered(*, conference: Conference, attendance=None):
 
 
 # The results live in their own module; imported here so that `impact.evaluation` stays the one
-# address for the evaluation (the impact report imports `evaluation_headlines` from here).
+# address for the evaluation (the organiser's views and the tests import the results from here).
 from .evaluation_results import (  # noqa: E402, F401
     Figure,
     Results,

@@ -331,7 +331,7 @@ def rules_due(*, now: datetime | None = None) -> list[EmailRule]:
     """Switched-on rules whose moment has come and not passed by more than `CATCH_UP`."""
     now = now or timezone.now()
     rules = EmailRule.objects.filter(is_active=True).select_related("conference")
-    return [rule for rule in rules if rule_due_at(rule) <= now < rule_due_at(rule) + CATCH_UP]
+    return [rule for rule in rules if (due := rule_due_at(rule)) <= now < due + CATCH_UP]
 
 
 def rules_run_due(*, now: datetime | None = None) -> int:

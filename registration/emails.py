@@ -269,10 +269,7 @@ def conference_when(conference) -> str:
 
 
 def conference_where(conference) -> str:
-    parts = [conference.venue_name, conference.venue_address]
-    if conference.city and conference.city not in (conference.venue_address or ""):
-        parts.append(conference.city)
-    return ", ".join(p for p in parts if p)
+    return conference.full_address
 
 
 # What e-mails may attach: name -> render(registration) -> (file name, bytes, type), or None

@@ -148,10 +148,7 @@ class Booklet:
             }
             for p in programme.speakers
         ]
-        parts = [conference.venue_name, conference.venue_address]
-        if conference.city and conference.city not in conference.venue_address:
-            parts.append(conference.city)
-        address = ", ".join(x for x in parts if x)
+        address = conference.full_address
         return render_to_string(
             "conference/booklet/booklet.html",
             {

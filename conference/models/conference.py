@@ -121,6 +121,14 @@ class Conference(Localized):
         return [line.strip() for line in self.embed_origins.splitlines() if line.strip()]
 
     @property
+    def full_address(self) -> str:
+        """Venue, street address and city, the city left out when the address names it."""
+        parts = [self.venue_name, self.venue_address]
+        if self.city and self.city not in (self.venue_address or ""):
+            parts.append(self.city)
+        return ", ".join(part for part in parts if part)
+
+    @property
     def effective_retention_days(self) -> int:
         if self.retention_days is not None:
             return self.retention_days

@@ -18,8 +18,9 @@ from ..forms import ConferenceCopyForm, ConferenceCreateForm
 from ..navigation import area_url
 
 
-def form_error_add(form, error: ProgrammeError) -> None:
-    """A refused change as a form error, on the field it concerns when the form has it."""
+def form_error_add(form, error) -> None:
+    """A refused change (any app's domain error: a `field` and a `message`) as a form error, on
+    the field it concerns when the form has it."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 

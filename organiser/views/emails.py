@@ -15,6 +15,7 @@ from impact.models import EmailRule
 
 from ..access import organiser_required
 from ..email_forms import EmailRuleForm
+from .conferences import form_error_add
 
 AREA = "emails"
 
@@ -84,8 +85,7 @@ def rule_edit(request, conference, pk=None):
                     else:
                         rules.rule_check(candidate)
                 except ImpactError as error:
-                    field = error.field if error.field in form.fields else None
-                    form.add_error(field, error.message)
+                    form_error_add(form, error)
                 else:
                     if action == "save":
                         messages.success(request, _("The rule is saved."))

@@ -15,13 +15,10 @@ from registration.exports import CSV_TYPE, XLSX_TYPE, as_csv, as_xlsx
 
 from ..access import organiser_required
 from ..evaluation_forms import EvaluationSettingsForm, QuestionForm
+from .conferences import form_error_add
 from .registrations import _download
 
 AREA = "evaluation"
-
-
-def _form_error(form, error: ImpactError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @organiser_required
@@ -45,7 +42,7 @@ def results(request, conference):
                         closes_at=settings_form.cleaned_data["closes_at"],
                     )
                 except ImpactError as error:
-                    _form_error(settings_form, error)
+                    form_error_add(settings_form, error)
                 else:
                     messages.success(request, _("The evaluation's settings are saved."))
                     return redirect("organiser:evaluation", slug=conference.slug)
@@ -55,7 +52,7 @@ def results(request, conference):
                 try:
                     service.question_add(evaluation=evaluation, **question_form.cleaned_data)
                 except ImpactError as error:
-                    _form_error(question_form, error)
+                    form_error_add(question_form, error)
                 else:
                     messages.success(request, _("The question is added."))
                     return redirect("organiser:evaluation", slug=conference.slug)

@@ -11,20 +11,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from conference import materials as service
 from conference.errors import ProgrammeError
 from conference.models import Session, SessionMaterial
+from conference.presenters import UNLINKED_KINDS
 
 from ..access import organiser_required
 from ..material_forms import MaterialForm
+from .conferences import form_error_add
 
 AREA = "programme"
 
 
 def _sessions(conference):
-    sessions = list(
+    return list(
         Session.objects.filter(conference=conference)
-        .exclude(kind__in=(Session.Kind.BREAK, Session.Kind.MEAL))
+        .exclude(kind__in=UNLINKED_KINDS)
         .order_by("start", "id")
     )
-    return sessions
 
 
 @organiser_required
@@ -46,7 +47,7 @@ def material_list(request, conference):
                     visibility=data["visibility"],
                 )
             except ProgrammeError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_error_add(form, error)
             else:
                 messages.success(request, _("The material is added."))
                 return redirect("organiser:materials", slug=conference.slug)

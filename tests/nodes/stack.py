@@ -26,6 +26,17 @@ PG_BIN = (
 )
 
 
+# For Stack.shell: the e-mail sweep as it runs once every send lease has expired; prints how many
+# rows it handed over again.
+SWEEP_AFTER_LEASE = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from registration.emails import email_resend_queued
+print(json.dumps(email_resend_queued(now=timezone.now() + timedelta(minutes=11))))
+"""
+
+
 def tools_missing() -> str | None:
     for tool in ("redis-server", "haproxy"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():

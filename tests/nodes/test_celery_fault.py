@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from .smtp import FakeProvider
-from .stack import Stack, request, tools_missing
+from .stack import SWEEP_AFTER_LEASE, Stack, request, tools_missing
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -25,13 +25,6 @@ SETUP = """
 import json
 from tests.factories import ConferenceFactory
 print(json.dumps(ConferenceFactory(slug="mejl", capacity=1000).pk))
-"""
-SWEEP = """
-import json
-from datetime import timedelta
-from django.utils import timezone
-from registration.emails import email_resend_queued
-print(json.dumps(email_resend_queued(now=timezone.now() + timedelta(minutes=11))))
 """
 ROWS = """
 import json
@@ -87,7 +80,7 @@ def test_worker_killed_mid_batch_each_email_sent_at_most_once(tmp_path_factory):
             unsent = [row for row in rows if row[1] != "sent"]
             if len(unsent) <= 1 and all(row[2] == 1 for row in unsent):
                 break
-            stack.shell(SWEEP, **env)
+            stack.shell(SWEEP_AFTER_LEASE, **env)
             time.sleep(2)
 
         print(
