@@ -23,8 +23,8 @@ from .presenters import verdict_title
 from .selectors import (
     can_scan,
     checkpoint_get,
-    checkpoints_for_door,
     conferences_for_door,
+    doors_by_conference,
 )
 from .services import (
     badge_code_for,
@@ -105,10 +105,10 @@ def door_home(request):
     if ended:
         return ended
     conferences = list(conferences_for_door(request.user, only=scope).order_by("-start"))
-    groups = []
     for conference in conferences:
         checkpoints_ensure_current(conference=conference)
-        groups.append((conference, checkpoints_for_door(request.user, conference)))
+    doors = doors_by_conference(request.user, conferences)
+    groups = [(conference, doors[conference.pk]) for conference in conferences]
     status = 200 if groups else 403
     return render(request, "checkin/door_home.html", {"groups": groups}, status=status)
 

@@ -133,11 +133,10 @@ def session_detail(request, slug, code):
         code=code,
     )
     now = timezone.now()
-    materials = [
-        m
-        for m in SessionMaterial.objects.filter(session=session).order_by("id")
-        if material_visible(_with_session(m, session), now=now)
-    ]
+    every = list(SessionMaterial.objects.filter(session=session).order_by("id"))
+    for material in every:
+        material.session = session
+    materials = [m for m in every if material_visible(m, now=now)]
     return _render_in_zone(
         request,
         conference,
@@ -145,16 +144,11 @@ def session_detail(request, slug, code):
         {
             "session": session,
             "materials": materials,
-            "materials_for_registered": SessionMaterial.objects.filter(
-                session=session, visibility=SessionMaterial.Visibility.REGISTERED
-            ).exists(),
+            "materials_for_registered": any(
+                m.visibility == SessionMaterial.Visibility.REGISTERED for m in every
+            ),
         },
     )
-
-
-def _with_session(material, session):
-    material.session = session
-    return material
 
 
 def materials(request, slug):
