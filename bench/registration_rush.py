@@ -124,7 +124,7 @@ def sql_only(request, slug):
     row = fetch_one(CREATE, [
         None, slug, now, data["email"], data["name"], data["organisation"], data["sector"],
         [], "", "", "sv", False, sorted(set(data["sessions"])), [], new_manage_token(),
-        new_manage_token(), now,
+        new_manage_token(), now, data.get("privacy_version"),
     ])  # fmt: skip
     return HttpResponse("ok" if row else "declined", status=202 if row else 500)
 
