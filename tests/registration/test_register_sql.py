@@ -39,42 +39,42 @@ def fast(conference=None, *, slug=None, email="fast@example.org", sessions=(), m
     )
 
 
-def written(registration):
-    """What registering wrote for one person, without ids, tokens, addresses and clocks."""
-    registration = Registration.objects.get(pk=registration.pk)
+# Per row, what must differ between two people: keys, tokens, the address, the clocks and the
+# id the e-mail provider gave the message.
+UNIQUE_PER_ROW = {
+    "id", "registration_id", "manage_token", "calendar_token", "email", "to",
+    "created_at", "updated_at", "at", "sent_at", "message_id",
+}  # fmt: skip
+
+
+def row(obj) -> dict:
+    """Every concrete field of one row but those of UNIQUE_PER_ROW."""
     return {
-        "registration": {
-            field: getattr(registration, field)
-            for field in (
-                "conference_id",
-                "status",
-                "name",
-                "organisation",
-                "sector",
-                "diets",
-                "diet_other",
-                "accessibility",
-                "language",
-                "public_listing",
-                "consented_at",
-                "waiting_since",
-                "offer_expires_at",
-            )
-        },  # fmt: skip
+        field.attname: getattr(obj, field.attname)
+        for field in obj._meta.concrete_fields
+        if field.attname not in UNIQUE_PER_ROW
+    }
+
+
+def written(registration):
+    """Every row registering wrote for one person, every concrete field of it, without keys,
+    tokens, addresses and clocks (and the e-mail's payload without the address in it)."""
+    registration = Registration.objects.get(pk=registration.pk)
+    emails = []
+    for log in EmailLog.objects.filter(registration=registration).order_by("pk"):
+        fields = row(log)
+        fields["payload"] = {
+            k: v for k, v in (log.payload or {}).items() if v != registration.email
+        }
+        emails.append(fields)
+    return {
+        "registration": row(registration),
         "meals": sorted(registration.meals.values_list("pk", flat=True)),
         "signups": sorted(
-            registration.signups.values_list("session_id", "status", "waiting_since")
+            (row(signup) for signup in registration.signups.all()), key=lambda r: r["session_id"]
         ),
-        "audit": list(
-            AuditEntry.objects.filter(registration=registration).values_list(
-                "action", "actor_id", "actor_label", "details"
-            )
-        ),
-        "emails": list(
-            EmailLog.objects.filter(registration=registration).values_list(
-                "kind", "payload", "status", "attempts"
-            )
-        ),
+        "audit": [row(entry) for entry in AuditEntry.objects.filter(registration=registration)],
+        "emails": emails,
     }
 
 
