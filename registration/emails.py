@@ -29,7 +29,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from .models import EmailLog, Registration, Signup
+from .models import Diet, EmailLog, Registration, Signup
 
 logger = logging.getLogger(__name__)
 
@@ -319,6 +319,73 @@ WRITTEN = (EmailLog.Kind.MESSAGE, EmailLog.Kind.PROGRAMME_CHANGE, EmailLog.Kind.
 KIND_ATTACHMENTS = {EmailLog.Kind.CERTIFICATE: ("certificate",)}
 
 
+def diet_labels(registration: Registration) -> list[str]:
+    """The person's dietary needs in the active language, the free text last."""
+    labels = [str(Diet(value).label) for value in registration.diets or () if value in Diet.values]
+    if registration.diet_other:
+        labels.append(registration.diet_other)
+    return labels
+
+
+def _email_render(*, kind, registration, session, signups, meals, payload, offer_expires_at, test):
+    """Subject, text and HTML of one e-mail; call in the person's language and zone."""
+    conference = registration.conference
+    context = {
+        "kind": kind,
+        "registration": registration,
+        "conference": conference,
+        "conference_name": conference.localized("name"),
+        "conference_when": conference_when(conference),
+        "conference_where": conference_where(conference),
+        "own_text": conference.localized("confirmation_text")
+        if kind == EmailLog.Kind.CONFIRMATION
+        else "",
+        "session": session,
+        "signups": signups,
+        "meals": meals,
+        "diets": diet_labels(registration),
+        "manage_url": manage_url(registration),
+        "calendar_url": None if test else calendar_links(registration),
+        "badge_url": None if test else badge_link(registration),
+        "message": payload.get("body", ""),
+        "offer_expires_at": offer_expires_at,
+        "test": test,
+    }
+    if kind in WRITTEN:
+        subject = payload.get("subject", "")
+    else:
+        subject = SUBJECTS[kind](context["conference_name"])
+    if test:
+        subject = _("[Test] %(subject)s") % {"subject": subject}
+    text = render_to_string("registration/email/notice.txt", context)
+    html = render_to_string("registration/email/notice.html", context)
+    return subject, text, html
+
+
+def email_test_build(
+    *, registration: Registration, signups, meals, to: str
+) -> EmailMultiAlternatives:
+    """The confirmation e-mail an unsaved test registration would get, marked as a test, to
+    `to` (the organiser who sent it) only. Nothing is saved: no EmailLog row either."""
+    conference = registration.conference
+    with translation.override(registration.language), timezone.override(conference.time_zone):
+        subject, text, html = _email_render(
+            kind=EmailLog.Kind.CONFIRMATION,
+            registration=registration,
+            session=None,
+            signups=signups,
+            meals=meals,
+            payload={},
+            offer_expires_at=None,
+            test=True,
+        )
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
 def email_build(log: EmailLog) -> EmailMultiAlternatives:
     """Render the e-mail in the person's language, with the calendar file on confirmations."""
     registration = log.registration
@@ -332,34 +399,22 @@ def email_build(log: EmailLog) -> EmailMultiAlternatives:
                 "session__room"
             )
         )
-        context = {
-            "kind": log.kind,
-            "registration": registration,
-            "conference": conference,
-            "conference_name": conference.localized("name"),
-            "conference_when": conference_when(conference),
-            "conference_where": conference_where(conference),
-            "session": session,
-            "signups": signups,
-            "meals": list(registration.meals.order_by("start")),
-            "manage_url": manage_url(registration),
-            "calendar_url": calendar_links(registration),
-            "badge_url": badge_link(registration),
-            "message": log.payload.get("body", ""),
-            "offer_expires_at": (
-                session
-                and registration.signups.filter(session=session)
-                .values_list("offer_expires_at", flat=True)
-                .first()
-            )
-            or registration.offer_expires_at,
-        }
-        if log.kind in WRITTEN:
-            subject = log.payload.get("subject", "")
-        else:
-            subject = SUBJECTS[log.kind](context["conference_name"])
-        text = render_to_string("registration/email/notice.txt", context)
-        html = render_to_string("registration/email/notice.html", context)
+        offer_expires_at = (
+            session
+            and registration.signups.filter(session=session)
+            .values_list("offer_expires_at", flat=True)
+            .first()
+        ) or registration.offer_expires_at
+        subject, text, html = _email_render(
+            kind=log.kind,
+            registration=registration,
+            session=session,
+            signups=signups,
+            meals=list(registration.meals.order_by("start")),
+            payload=log.payload,
+            offer_expires_at=offer_expires_at,
+            test=False,
+        )
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

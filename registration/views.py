@@ -39,8 +39,14 @@ def _private(response):
     return response
 
 
+def _preview(conference) -> dict:
+    # An unpublished conference reaches these pages only for its organisers: a preview.
+    return {"conference_preview": not conference.is_published}
+
+
 def register(request, slug):
-    conference = conference_get_published(slug=slug)
+    conference = conference_get_published(slug=slug, user=request.user)
+    preview = not conference.is_published
     state = services.registration_window_state(conference)
     sessions = selectors.signup_sessions(conference=conference)
     meals = list(selectors.meal_sessions(conference=conference))
@@ -50,51 +56,80 @@ def register(request, slug):
         meals=meals,
         questions=services.questions_of(conference),
     )
-    if request.method == "POST" and state == "open" and form.is_valid():
+    # The preview takes test registrations whatever the window says, so that the organiser
+    # can try the form before registration opens.
+    if request.method == "POST" and (state == "open" or preview) and form.is_valid():
         data = form.cleaned_data
         try:
-            services.registration_create_answered(
-                conference=conference,
-                answers=form.answers(),
-                **services.registration_arguments(data),
-            )
+            if preview:
+                message = services.registration_test_send(
+                    conference=conference,
+                    organiser=request.user,
+                    **services.registration_arguments(data),
+                )
+            else:
+                services.registration_create_answered(
+                    conference=conference,
+                    answers=form.answers(),
+                    **services.registration_arguments(data),
+                )
         except RegistrationError as error:
             _form_error(form, error)
         else:
+            if preview:
+                return _private(
+                    render(
+                        request,
+                        "registration/test_sent.html",
+                        {
+                            "conference": conference,
+                            "message": message,
+                            **_preview(conference),
+                        },
+                    )
+                )
             # The same page whether the address was new or known: it reveals nothing.
             return redirect("registration:check-email", slug=conference.slug)
     selected = (
         {str(v) for v in (form["sessions"].value() or [])} if "sessions" in form.fields else set()
     )
-    return render(
+    response = render(
         request,
         "registration/register.html",
         {
             "conference": conference,
             "form": form,
-            "state": state,
+            "state": "open" if preview else state,
+            "window": state,
             "slots": selectors.sessions_by_slot(sessions),
             "selected": selected,
             "counts": selectors.conference_counts(conference=conference),
-            "deadline": services.registration_deadline(conference),
+            "last_day": services.registration_last_day(conference),
+            **_preview(conference),
         },
         status=400 if request.method == "POST" else 200,
     )
+    return _private(response) if preview else response
 
 
 def check_email(request, slug):
-    conference = conference_get_published(slug=slug)
-    return render(request, "registration/check_email.html", {"conference": conference})
+    conference = conference_get_published(slug=slug, user=request.user)
+    return render(
+        request,
+        "registration/check_email.html",
+        {"conference": conference, **_preview(conference)},
+    )
 
 
 def participants(request, slug):
-    conference = conference_get_published(slug=slug)
+    conference = conference_get_published(slug=slug, user=request.user)
     return render(
         request,
         "registration/participants.html",
         {
             "conference": conference,
             "participants": selectors.participants_public(conference=conference),
+            **_preview(conference),
         },
     )
 

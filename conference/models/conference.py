@@ -99,6 +99,22 @@ class Conference(Localized):
     )
     retention_warned_at = models.DateTimeField(_("retention warning sent"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("personal data anonymised"), null=True, blank=True)
+    confirmation_text = models.TextField(
+        _("text of the confirmation e-mail"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Your own words, shown in the confirmation e-mail above the person's choices."),
+    )
+    confirmation_text_en = models.TextField(
+        _("text of the confirmation e-mail (English)"), blank=True, default="", db_default=""
+    )
+    # Set when the organiser sends a test registration from the preview (nothing else is kept).
+    preview_tested_at = models.DateTimeField(_("test registration sent"), null=True, blank=True)
+    # False on a copy until the organiser has checked its texts for last year's dates.
+    texts_checked = models.BooleanField(
+        _("texts checked after copying"), default=True, db_default=True
+    )
 
     class Meta:
         verbose_name = _("conference")

@@ -56,6 +56,11 @@ PUBLIC_FACE_FIELDS = (
 )
 
 
+# The registration set-up page's own texts (the confirmation e-mail's words), through
+# conference_update; copied with the conference.
+REGISTRATION_TEXT_FIELDS = ("confirmation_text", "confirmation_text_en")
+
+
 _VALIDATION_CODES = {
     "unique": "slug_taken",
     "reserved": "slug_reserved",
@@ -161,7 +166,12 @@ def conference_update(*, conference: Conference, **fields) -> Conference:
     its row. A changed capacity is announced after commit, so that freed seats go to the waiting
     list. Refused changes raise ProgrammeError and leave both the row and `conference` as they
     were."""
-    unknown = set(fields) - set(CONFERENCE_FIELDS) - set(PUBLIC_FACE_FIELDS)
+    unknown = (
+        set(fields)
+        - set(CONFERENCE_FIELDS)
+        - set(PUBLIC_FACE_FIELDS)
+        - set(REGISTRATION_TEXT_FIELDS)
+    )
     if unknown:
         raise TypeError(f"conference_update() got unknown fields {sorted(unknown)}")
     with transaction.atomic():
@@ -199,6 +209,26 @@ def _conference_publish_set(conference: Conference, published: bool) -> Conferen
 def conference_publish(*, conference: Conference) -> Conference:
     """Show the conference, its programme and its registration form to everyone."""
     return _conference_publish_set(conference, True)
+
+
+def _conference_flag_set(conference: Conference, **fields) -> Conference:
+    Conference.objects.filter(pk=conference.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(conference, name, value)
+    return conference
+
+
+def conference_preview_tested(*, conference: Conference, now: datetime | None = None) -> Conference:
+    """Note that a test registration was sent from the preview (the set-up checklist's step);
+    the test itself is saved nowhere (registration.services.registration_test_send)."""
+    from django.utils import timezone  # the module otherwise needs no clock
+
+    return _conference_flag_set(conference, preview_tested_at=now or timezone.now())
+
+
+def conference_texts_check(*, conference: Conference) -> Conference:
+    """The organiser has read a copy's texts for last year's dates: the overview stops warning."""
+    return _conference_flag_set(conference, texts_checked=True)
 
 
 def conference_unpublish(*, conference: Conference) -> Conference:
@@ -239,9 +269,14 @@ def conference_copy(
     zone = ZoneInfo(source.time_zone)
     days = (start_date - source.start.astimezone(zone).date()).days
     copy = Conference(
-        **{field: getattr(source, field) for field in CONFERENCE_FIELDS},
+        **{
+            field: getattr(source, field)
+            for field in (*CONFERENCE_FIELDS, *REGISTRATION_TEXT_FIELDS)
+        },
         slug=slug or conference_slug_suggest(name),
         is_published=False,
+        # Its free texts still name last year's dates: the overview warns until they are read.
+        texts_checked=False,
     )
     copy.name, copy.name_en = name, name_en
     copy.start = moment_moved(source.start, days, zone)

@@ -34,6 +34,7 @@ from .checks import (
     clean_details,
     clean_email,
     registration_deadline,
+    registration_last_day,
     registration_window_state,
 )
 from .messages import (
@@ -60,6 +61,7 @@ from .registering import (
     registration_arguments,
     registration_create,
 )
+from .testing import registration_test_send
 from .waiting import (
     audit,
     conference_seats_taken,
@@ -85,6 +87,7 @@ __all__ = [
     "clean_details",
     "clean_email",
     "registration_deadline",
+    "registration_last_day",
     "registration_window_state",
     "organiser_message_fan_out",
     "organiser_message_preview",
@@ -104,6 +107,7 @@ __all__ = [
     "registration_update_answered",
     "registration_arguments",
     "registration_create",
+    "registration_test_send",
     "audit",
     "conference_seats_taken",
     "seats_hand_out",

@@ -1,7 +1,7 @@
 """Input and the registration window: what may be registered at all."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -53,6 +53,15 @@ def registration_deadline(conference: Conference) -> datetime:
     zone = ZoneInfo(conference.time_zone or "Europe/Stockholm")
     next_day = conference.registration_closes + timedelta(days=1)
     return datetime(next_day.year, next_day.month, next_day.day, tzinfo=zone)
+
+
+def registration_last_day(conference: Conference) -> date:
+    """The last day to register, inclusive, in the conference's time zone: how every page and
+    e-mail states the deadline (the set date, or the conference's last day when none is set)."""
+    if conference.registration_closes is not None:
+        return conference.registration_closes
+    zone = ZoneInfo(conference.time_zone or "Europe/Stockholm")
+    return conference.end.astimezone(zone).date()
 
 
 def registration_window_state(conference: Conference, now: datetime | None = None) -> str:

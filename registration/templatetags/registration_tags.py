@@ -22,10 +22,15 @@ def field(form, name):
 def registration_box(conference):
     """Registration state for a conference page: {% registration_box conference as box %}."""
     from registration.selectors import conference_counts
-    from registration.services import registration_deadline, registration_window_state
+    from registration.services import (
+        registration_deadline,
+        registration_last_day,
+        registration_window_state,
+    )
 
     return {
         "state": registration_window_state(conference),
         "deadline": registration_deadline(conference),
+        "last_day": registration_last_day(conference),
         "counts": conference_counts(conference=conference),
     }

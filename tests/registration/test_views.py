@@ -45,7 +45,10 @@ def test_register_page_shows_workshops_by_slot_with_seats_left(client, conferenc
 
 @pytest.mark.parametrize(
     ("prefix", "text"),
-    [("", "Anmäl dig senast 7 mars 2027."), ("/en", "Register by 7 March 2027.")],
+    [
+        ("", "Sista dagen att anmäla sig är 7 mars 2027."),
+        ("/en", "The last day to register is 7 March 2027."),
+    ],
 )
 def test_register_page_names_the_last_day_in_the_visitors_language(
     client, conference, prefix, text
