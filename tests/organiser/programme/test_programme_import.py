@@ -149,3 +149,19 @@ def test_csv_reading_stops_after_the_row_cap(organiser_client, conference):
     response = upload(organiser_client, conference, f"date;start;end;title\n{rows}".encode())
 
     assert response.context["form"].errors["file"] == ["Högst 500 rader åt gången."]
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(organiser_client, conference):
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 2 * 1024 * 1024
+
+    response = upload(organiser_client, conference, bomb.getvalue(), name="program.xlsx")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "Kalkylarket packas upp till för mycket data för att kunna importeras."
+    ]
