@@ -12,8 +12,10 @@ save would (clashes with sessions already in the programme and between rows of t
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 
 from django.db import transaction
 from django.utils import timezone
@@ -48,6 +50,11 @@ COLUMNS = [
 ]
 COLUMN_NAMES = [name for name, _help in COLUMNS]
 MAX_ROWS = 500
+# What a spreadsheet may declare and what is read of it: the programme has 14 columns, so 100
+# leaves room for an organiser's own; the rows read stop at the header plus MAX_ROWS + 1.
+MAX_COLUMNS = 100
+MAX_SHEET_ROWS = 10_000
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 YES = {"yes", "ja", "j", "y", "x", "1", "true", "sant"}
 
 
@@ -93,9 +100,12 @@ def template_csv() -> bytes:
 
 
 def rows_read(*, name: str, content: bytes) -> list[dict]:
-    """The file's rows as dicts keyed by lower-case column name; ProgrammeError when unreadable."""
-    table = _xlsx_table(content) if name.lower().endswith(".xlsx") else _csv_table(content)
-    table = [row for row in table if any(_text(cell) for cell in row)]
+    """The file's rows as dicts keyed by lower-case column name; ProgrammeError when unreadable.
+
+    Reads at most the header and MAX_ROWS + 1 non-empty rows, so a file's size on paper (its
+    declared dimension, its row count) never decides how much memory the import takes."""
+    lines = _xlsx_lines(content) if name.lower().endswith(".xlsx") else _csv_lines(content)
+    table = list(islice((row for row in lines if any(_text(cell) for cell in row)), MAX_ROWS + 2))
     if not table:
         raise ProgrammeError("import_empty", _("The file has no rows."))
     header = [_text(cell).lower().replace(" ", "_") for cell in table[0]]
@@ -103,6 +113,10 @@ def rows_read(*, name: str, content: bytes) -> list[dict]:
         raise ProgrammeError(
             "import_no_header",
             _("The first row must name the columns, among them “title”."),
+        )
+    if len(table) - 1 > MAX_ROWS:
+        raise ProgrammeError(
+            "import_too_long", _("At most %(count)d rows at a time.") % {"count": MAX_ROWS}
         )
     rows = []
     for cells in table[1:]:
@@ -113,38 +127,82 @@ def rows_read(*, name: str, content: bytes) -> list[dict]:
                 if key in COLUMN_NAMES
             }
         )
-    if len(rows) > MAX_ROWS:
-        raise ProgrammeError(
-            "import_too_long", _("At most %(count)d rows at a time.") % {"count": MAX_ROWS}
-        )
     return rows
 
 
-def _csv_table(content: bytes) -> list[list]:
+def _unreadable() -> ProgrammeError:
+    return ProgrammeError("import_unreadable", _("Upload a CSV or XLSX file."))
+
+
+def _csv_lines(content: bytes):
+    text = None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = content.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
-    if "\x00" in text:
-        raise ProgrammeError("import_unreadable", _("Upload a CSV or XLSX file."))
-    first = text.splitlines()[0] if text else ""
+    if text is None or "\x00" in text:
+        raise _unreadable()
+    first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for row in reader:
+            yield row[:MAX_COLUMNS]
+    except csv.Error as exc:
+        raise _unreadable() from exc
 
 
-def _xlsx_table(content: bytes) -> list[list]:
+def _xlsx_lines(content: bytes):
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _unreadable() from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ProgrammeError(
+            "import_too_large", _("The spreadsheet unpacks to too much data to import.")
+        )
+    try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ProgrammeError("import_unreadable", _("Upload a CSV or XLSX file.")) from exc
-    sheet = workbook.worksheets[0]
-    table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return table
+        raise _unreadable() from exc
+    try:
+        if not workbook.worksheets:
+            raise _unreadable()
+        sheet = workbook.worksheets[0]
+        # max_row/max_column come from the sheet's <dimension> tag (None without one).
+        declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+        if declared_rows > MAX_SHEET_ROWS or declared_columns > MAX_COLUMNS:
+            raise ProgrammeError(
+                "import_too_wide",
+                _(
+                    "The sheet says it spans %(rows)d rows and %(columns)d columns; at most "
+                    "%(max_rows)d rows and %(max_columns)d columns can be imported. Copy the "
+                    "programme to a new sheet and upload that."
+                )
+                % {
+                    "rows": declared_rows,
+                    "columns": declared_columns,
+                    "max_rows": MAX_SHEET_ROWS,
+                    "max_columns": MAX_COLUMNS,
+                },
+            )
+        try:
+            yield from sheet.iter_rows(
+                max_row=declared_rows or MAX_SHEET_ROWS,
+                max_col=declared_columns or MAX_COLUMNS,
+                values_only=True,
+            )
+        except ProgrammeError:
+            raise
+        except Exception as exc:  # a broken sheet XML or a corrupt member of the zip
+            raise _unreadable() from exc
+    finally:
+        workbook.close()
 
 
 def _cell(key: str, value) -> str:

@@ -103,6 +103,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Request bodies: at most 2.5 MB of form data held in memory (the largest upload, the programme
+# import, is capped at 2 MB by its form); files above 2.5 MB are streamed to a temporary file
+# rather than held in memory. Set explicitly rather than relied on as Django's defaults.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -231,6 +231,9 @@ class TrackForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
+    # UploadedFile.size is known before the file is read, so a larger file is refused unread.
+    MAX_BYTES = 2 * 1024 * 1024
+
     file = forms.FileField(
         label=_("Spreadsheet (CSV or XLSX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
@@ -240,6 +243,6 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise ValidationError(_("Upload a CSV or XLSX file."), code="import_unreadable")
-        if upload.size > 2 * 1024 * 1024:
+        if upload.size > self.MAX_BYTES:
             raise ValidationError(_("The file is larger than 2 MB."), code="import_too_large")
         return upload

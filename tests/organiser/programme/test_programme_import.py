@@ -80,3 +80,88 @@ def test_template_downloads_as_csv(organiser_client, conference):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert io.BytesIO(response.content).read(3) == b"\xef\xbb\xbf"
+
+
+def hostile_xlsx() -> bytes:
+    """A real workbook of a few cells whose sheet declares the dimension A1:XFD4000."""
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["date", "start", "end", "title"])
+    sheet.append(["2027-03-16", "13:00", "14:00", "Öppning"])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    patched = io.BytesIO()
+    with (
+        zipfile.ZipFile(plain) as source,
+        zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(
+                    rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD4000"/>', data
+                )
+                assert count == 1
+            out.writestr(info, data)
+    return patched.getvalue()
+
+
+def test_a_hostile_xlsx_is_a_form_error_in_little_memory(organiser_client, conference):
+    import tracemalloc
+
+    content = hostile_xlsx()
+    assert len(content) < 10_000
+    tracemalloc.start()
+    try:
+        response = upload(organiser_client, conference, content, name="program.xlsx")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["file"]
+    assert error.startswith("Bladet säger att det omfattar 4000 rader och 16384 kolumner")
+    assert "result" not in response.context
+    print(f"hostile xlsx {len(content)} B: peak {peak / 1e6:.1f} MB")
+    assert peak < 100 * 1024 * 1024
+
+
+def test_an_upload_over_the_byte_cap_is_refused_unread(organiser_client, conference):
+    response = upload(organiser_client, conference, b"x" * (2 * 1024 * 1024 + 1))
+
+    assert response.context["form"].errors["file"] == ["Filen är större än 2 MB."]
+
+
+def test_not_a_zip_named_xlsx_is_a_form_error(organiser_client, conference):
+    response = upload(organiser_client, conference, b"PK\x03\x04 broken", name="program.xlsx")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["Ladda upp en CSV- eller XLSX-fil."]
+
+
+def test_csv_reading_stops_after_the_row_cap(organiser_client, conference):
+    rows = "".join(f"2027-03-16;13:00;14:00;Rad {i}\n" for i in range(5000))
+    response = upload(organiser_client, conference, f"date;start;end;title\n{rows}".encode())
+
+    assert response.context["form"].errors["file"] == ["Högst 500 rader åt gången."]
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(organiser_client, conference):
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 2 * 1024 * 1024
+
+    response = upload(organiser_client, conference, bomb.getvalue(), name="program.xlsx")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "Kalkylarket packas upp till för mycket data för att kunna importeras."
+    ]
