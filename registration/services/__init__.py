@@ -36,6 +36,7 @@ from .checks import (
     registration_deadline,
     registration_window_state,
 )
+from .groups import group_of, group_register, registration_substitute
 from .messages import (
     organiser_message_fan_out,
     organiser_message_preview,
@@ -86,6 +87,9 @@ __all__ = [
     "clean_email",
     "registration_deadline",
     "registration_window_state",
+    "group_of",
+    "group_register",
+    "registration_substitute",
     "organiser_message_fan_out",
     "organiser_message_preview",
     "organiser_message_send",
