@@ -59,6 +59,13 @@ HOLDING = (SeatStatus.CONFIRMED, SeatStatus.OFFERED)
 class Registration(models.Model):
     Status = SeatStatus
 
+    class Source(models.TextChoices):
+        FORM = "form", _("registration form")
+        ORGANISER = "organiser", _("added by an organiser")
+        GROUP = "group", _("registered by a colleague")
+        WALK_IN = "walk_in", _("walk-in at the desk")
+        SUBSTITUTE = "substitute", _("took over a colleague's seat")
+
     # Indexes are few on purpose: every one is written by each registration of a rush. The
     # conference's lookups use the leading column of `registration_one_per_email`; the tokens'
     # unique constraints are declared in Meta, which spares PostgreSQL the extra LIKE indexes
@@ -101,6 +108,19 @@ class Registration(models.Model):
     )
     waiting_since = models.DateTimeField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
+    # How the registration came about, counted in the lists and reports (walk-ins above all).
+    source = models.CharField(
+        _("source"), max_length=12, choices=Source.choices, db_default=Source.FORM
+    )
+    # The colleague who registered this person in a group (she sees and changes the group).
+    booked_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="colleagues",
+        verbose_name=_("registered by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -37,6 +37,7 @@ from .checks import (
     registration_last_day,
     registration_window_state,
 )
+from .groups import group_of, group_register, registration_substitute
 from .messages import (
     organiser_message_fan_out,
     organiser_message_preview,
@@ -89,6 +90,9 @@ __all__ = [
     "registration_deadline",
     "registration_last_day",
     "registration_window_state",
+    "group_of",
+    "group_register",
+    "registration_substitute",
     "organiser_message_fan_out",
     "organiser_message_preview",
     "organiser_message_send",
