@@ -180,6 +180,6 @@ def apply(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registration", "0013_choices_after_merge")]
+    dependencies = [("registration", "0014_registration_source_and_group")]
 
     operations = [migrations.RunPython(apply, migrations.RunPython.noop)]
