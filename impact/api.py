@@ -98,4 +98,8 @@ class OrganiserReport(APIView):
         conference = conferences_for_user(request.user).filter(slug=slug).first()
         if conference is None:
             raise ApiError(404, "not_found", _("Not found."))
-        return Response(ReportSerializer(report_data(report_get(conference=conference))).data)
+        return Response(
+            ReportSerializer(
+                report_data(report_get(conference=conference, viewer=request.user))
+            ).data
+        )

@@ -206,7 +206,7 @@ def evaluation_table(*, conference: Conference) -> Table:
     rows = []
     with timezone.override(zone):
         for r in responses:
-            row = [timezone.localtime(r.submitted_at).replace(tzinfo=None)]
+            row = [r.submitted_at]
             if not evaluation.is_anonymous:
                 person = r.registration
                 row += [person.name if person else "", person.email if person else ""]

@@ -278,8 +278,10 @@ class EvaluationResponse(models.Model):
     cooperate = models.BooleanField(_("I plan to cooperate with someone I met here."))
     different = models.TextField(_("What should be different next time?"), blank=True)
     answers = models.JSONField(default=dict, blank=True)
-    submitted_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Dates only: a precise time would link an anonymous answer to the person whose `Answered`
+    # row (or door scan) has the same moment.
+    submitted_at = models.DateField(auto_now_add=True)
+    updated_at = models.DateField(auto_now=True)
 
     class Meta:
         verbose_name = _("evaluation answer")
@@ -306,8 +308,9 @@ class SessionFeedback(models.Model):
         _("How was the session?"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.TextField(_("Comment"), blank=True)
-    submitted_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Dates only, as on EvaluationResponse.
+    submitted_at = models.DateField(auto_now_add=True)
+    updated_at = models.DateField(auto_now=True)
 
     class Meta:
         verbose_name = _("session feedback")
@@ -336,7 +339,8 @@ class Answered(models.Model):
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    at = models.DateTimeField(auto_now_add=True)
+    # A date, not a moment: joined on time with an anonymous answer it would name its author.
+    at = models.DateField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("has answered")

@@ -15,8 +15,9 @@ Definitions (stated on the report too):
 - A session's "present": the room's head count where one was entered, else the people scanned
   at its door or marked present. Its waiting-list peak: the most people on its waiting list at
   once, replayed from the change log (people who have since deleted their data are left out).
-- Returning: present people whose e-mail address registered for an earlier conference of the
-  same organisers and who were present there (scanned or marked).
+- Returning: present people whose e-mail address registered for an earlier conference that the
+  asking organiser organises and who were present there (scanned or marked). Shown as "< 5"
+  for 0 to 4 alike.
 """
 
 from collections import Counter, defaultdict
@@ -73,6 +74,15 @@ class Cell:
 
     def __str__(self) -> str:
         return f"< {SMALL_GROUP}" if self.suppressed else str(self.value)
+
+
+class ReturningCell(Cell):
+    """The returning figure hides 0 as well as 1-4: "none" against "< 5" would tell an
+    organiser whether one address came to another conference."""
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value < SMALL_GROUP
 
 
 @dataclass
@@ -165,7 +175,7 @@ def _evaluation(conference: Conference) -> dict | None:
     return {**headlines, "respondents": respondents}
 
 
-def report_get(*, conference: Conference, now: datetime | None = None) -> Report:
+def report_get(*, conference: Conference, now: datetime | None = None, viewer=None) -> Report:
     attendance = attendance_get(conference=conference)
     present = attendance.present()
     people = list(
@@ -184,7 +194,7 @@ def report_get(*, conference: Conference, now: datetime | None = None) -> Report
         waiting=statuses[Registration.Status.WAITING] + statuses[Registration.Status.OFFERED],
         present=len(present),
         no_shows=len(confirmed_ids - present),
-        returning=Cell(_returning(conference, present)),
+        returning=ReturningCell(_returning(conference, present, viewer)),
     )
     report.days = [DayFigure(day, len(attendance.present_on(day))) for day in attendance.days]
     report.evaluation = _evaluation(conference)
@@ -343,16 +353,19 @@ def _timeline(conference, people, audit) -> list[TimelinePoint]:
     return points
 
 
-def _returning(conference, present: set[int]) -> int:
-    """How many of those present came to an earlier conference of the same organisers."""
+def _returning(conference, present: set[int], viewer=None) -> int:
+    """How many of those present came to an earlier conference of the same organisers; with a
+    `viewer`, only conferences that `viewer` organises, so that adding a co-organiser does not
+    open her conferences' attendance to the asker."""
     if not present:
         return 0
+    earlier = Registration.objects.filter(conference__start__lt=conference.start)
+    if viewer is not None:
+        earlier = earlier.filter(conference__organisers=viewer)
+    else:
+        earlier = earlier.filter(conference__organisers__in=conference.organisers.all())
     came_before = (
-        Registration.objects.filter(
-            conference__organisers__in=conference.organisers.all(),
-            conference__start__lt=conference.start,
-        )
-        .exclude(conference=conference)
+        earlier.exclude(conference=conference)
         .filter(
             Q(Exists(Entry.objects.filter(registration=OuterRef("pk"))))
             | Q(Exists(PresenceMark.objects.filter(registration=OuterRef("pk"))))

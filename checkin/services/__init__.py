@@ -30,6 +30,7 @@ from .doors import (
 from .scans import ADMITTED, CLOCK_SKEW, ScanResult, decide, scan_submit, scans_sync
 from .team import (
     TeamRole,
+    is_deactivated,
     needs_password,
     team_home_url,
     team_invitation_accept,
@@ -66,6 +67,7 @@ __all__ = [
     "scan_submit",
     "scans_sync",
     "TeamRole",
+    "is_deactivated",
     "needs_password",
     "team_home_url",
     "team_invitation_accept",

@@ -53,8 +53,16 @@ class TeamInviteTokenGenerator(PasswordResetTokenGenerator):
 team_invite_tokens = TeamInviteTokenGenerator()
 
 
+def is_deactivated(user) -> bool:
+    """Switched off by the site's operator: inactive although its owner has been in (a usable
+    password or a past log-in). Unlike an invited account, no invitation may open it again."""
+    return not user.is_active and (user.has_usable_password() or user.last_login is not None)
+
+
 def needs_password(user) -> bool:
     """Invited and not yet in: the account waits for its owner to set a password."""
+    if is_deactivated(user):
+        return False
     return not user.is_active or not user.has_usable_password()
 
 
@@ -109,6 +117,11 @@ def team_invite(
         raise CheckinError("bad_language", _("Pick a language."))
     with transaction.atomic():
         user, _created = _user_for_email(email, name.strip())
+        if is_deactivated(user):
+            raise CheckinError(
+                "account_deactivated",
+                _("This account is switched off; ask the site's operator."),
+            )
         if team_role(conference, user) is not None:
             raise CheckinError("already_in_team", _("This person is in the team already."))
         if role == TeamRole.ORGANISER:
@@ -190,7 +203,12 @@ def _refuse_last_organiser(conference: Conference, user) -> None:
 
 
 def team_invitation_accept(*, user, password: str) -> None:
-    """Set the invitee's password (already validated) and open the account. Spends the token."""
+    """Set the invitee's password (already validated) and open the account. Spends the token.
+    A deactivated account stays closed (the operator switched it off)."""
+    if is_deactivated(user):
+        raise CheckinError(
+            "account_deactivated", _("This account is switched off; ask the site's operator.")
+        )
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["password", "is_active"])

@@ -36,24 +36,24 @@ def report(request, conference):
             {
                 "conference": conference,
                 "nav_active": AREA,
-                **report_context(report_get(conference=conference)),
+                **report_context(report_get(conference=conference, viewer=request.user)),
             },
         )
 
 
 @organiser_required
 def report_pdf_download(request, conference):
-    data = report_pdf(report_get(conference=conference))
+    data = report_pdf(report_get(conference=conference, viewer=request.user))
     return _download(data, PDF_TYPE, f"{conference.slug}-report.pdf")
 
 
 @organiser_required
 def report_xlsx_download(request, conference):
-    data = report_xlsx(report_get(conference=conference))
+    data = report_xlsx(report_get(conference=conference, viewer=request.user))
     return _download(data, XLSX_TYPE, f"{conference.slug}-report.xlsx")
 
 
 @organiser_required
 def report_csv_download(request, conference):
-    data = report_csv(report_get(conference=conference))
+    data = report_csv(report_get(conference=conference, viewer=request.user))
     return _download(data, CSV_TYPE, f"{conference.slug}-report.csv")

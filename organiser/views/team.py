@@ -27,6 +27,7 @@ from checkin.services import (
     checkpoints_ensure_current,
     door_link_create,
     door_link_revoke,
+    is_deactivated,
     team_home_url,
     team_invitation_accept,
     team_invite,
@@ -310,7 +311,9 @@ def _invited_user(uidb64):
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
     except (TypeError, ValueError, OverflowError):
         return None
-    return get_user_model().objects.filter(pk=pk).first()
+    user = get_user_model().objects.filter(pk=pk).first()
+    # A switched-off account's old link must not open it again.
+    return None if user is None or is_deactivated(user) else user
 
 
 @sensitive_post_parameters()

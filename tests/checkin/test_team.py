@@ -354,3 +354,27 @@ def test_team_invite_when_the_mail_server_fails_keeps_the_member_and_raises_noth
 
     assert team_role(conference, user) == "door"
     assert mail.outbox == []
+
+
+def test_team_invite_of_a_deactivated_account_is_refused_and_does_not_reopen_it(
+    conference, organiser, django_capture_on_commit_callbacks
+):
+    switched_off = UserFactory(email="av@example.org", is_active=False)
+    switched_off.set_password("gammalt-lösen-1")
+    switched_off.save(update_fields=["password"])
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(CheckinError) as refused,
+    ):
+        invite(conference, organiser, email="av@example.org", role="organiser")
+    with pytest.raises(CheckinError) as accept:
+        team_invitation_accept(user=switched_off, password="nytt-lösen-123")
+
+    switched_off.refresh_from_db()
+    assert (refused.value.code, accept.value.code) == ("account_deactivated", "account_deactivated")
+    assert (switched_off.is_active, team_role(conference, switched_off), len(mail.outbox)) == (
+        False,
+        None,
+        0,
+    )

@@ -2,7 +2,7 @@
 changes, session feedback from the session's start, reminders only to non-respondents, exact
 results and headline figures."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -307,3 +307,24 @@ def test_two_anonymous_answers_at_once_keep_one():
     assert len(results) == 1
     assert [e.code for e in errors] == ["already_answered"]
     assert list(EvaluationResponse.objects.values_list("registration", flat=True)) == [None]
+
+
+def test_anonymous_answers_keep_only_the_date_not_the_moment(evaluation, conference):
+    evaluation_settings_save(
+        evaluation=evaluation, is_anonymous=True, closes_at=evaluation.closes_at
+    )
+    anna = RegistrationFactory(conference=conference)
+    session = SessionFactory(conference=conference, start=local(2027, 3, 17, 9))
+
+    evaluation_submit(evaluation=evaluation, registration=anna, now=DURING, **ANSWER)
+    session_feedback_submit(
+        evaluation=evaluation, registration=anna, session=session, rating=4, now=DURING
+    )
+
+    stored = [
+        *EvaluationResponse.objects.values_list("submitted_at", "updated_at").get(),
+        *SessionFeedback.objects.values_list("submitted_at", "updated_at").get(),
+        *Answered.objects.values_list("at", flat=True),
+    ]
+    # A datetime is also a date: compare the exact type, so a stored moment fails.
+    assert [type(value) for value in stored] == [date] * 6

@@ -358,3 +358,31 @@ def test_report_hides_the_evaluation_figures_of_fewer_than_five(db):
     figures = report_get(conference=known.conference).evaluation
 
     assert {key: str(value) for key, value in figures.items()} == {"respondents": "< 5"}
+
+
+def test_returning_shows_none_and_few_alike(db):
+    conference = ConferenceFactory(start=local(2027, 3, 16, 12), end=local(2027, 3, 16, 16))
+
+    returning = report_get(conference=conference).returning
+
+    assert (returning.value, str(returning), returning.public) == (0, "< 5", None)
+
+
+def test_returning_counts_only_conferences_the_asking_organiser_organises(db):
+    from impact.services import presence_mark
+
+    anna, bertil = UserFactory(), UserFactory()
+    hers = ConferenceFactory(start=local(2027, 3, 16, 12), end=local(2027, 3, 16, 16))
+    his = ConferenceFactory(start=local(2026, 3, 16, 12), end=local(2026, 3, 16, 16))
+    hers.organisers.add(anna, bertil)
+    his.organisers.add(bertil)
+    for n in range(6):
+        email = f"person{n}@example.org"
+        for conference in (his, hers):
+            person = RegistrationFactory(conference=conference, email=email)
+            presence_mark(registration=person, actor=bertil, day=conference.start.date())
+
+    as_anna = report_get(conference=hers, viewer=anna).returning.value
+    as_bertil = report_get(conference=hers, viewer=bertil).returning.value
+
+    assert (as_anna, as_bertil) == (0, 6)

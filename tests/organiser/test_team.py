@@ -280,6 +280,29 @@ def test_welcome_with_a_made_up_token_is_refused(client, conference, organiser):
     assert (made_up.status_code, placeholder.status_code, bad_uid.status_code) == (400, 400, 400)
 
 
+def test_welcome_link_of_an_account_switched_off_since_is_refused_and_keeps_it_closed(
+    client, conference, organiser
+):
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from checkin.services import team_invite_tokens
+
+    user = team_invite(
+        conference=conference, email="ny@example.org", role="door", language="sv", actor=organiser
+    )
+    # The owner had been in before; the operator has switched the account off since.
+    user.set_password("gammalt-lösen-1")
+    user.save(update_fields=["password"])
+    token = team_invite_tokens.make_token(user)
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+
+    opened = client.get(reverse("organiser:team-welcome", args=[uidb64, token]))
+
+    user.refresh_from_db()
+    assert (opened.status_code, user.is_active) == (400, False)
+
+
 def test_member_role_change_limits_doors(client, conference, organiser, volunteer, entrance):
     client.force_login(organiser)
 
