@@ -190,6 +190,8 @@ def scan_submit(
             status=status,
         )
         verdict = decide(checkpoint, registration, signup_status)
+        if verdict == Verdict.OK and not checkpoint.valid_on(scanned_at):
+            verdict = Verdict.WRONG_DAY
         if entry_id is not None:
             entry = _entry_stub(checkpoint, registration, entry_id, at, entry_scan, device)
             if verdict == Verdict.OK:
@@ -284,6 +286,8 @@ def _sync_insert(
     with transaction.atomic():
         registration = _registration_for(checkpoint, code=code, registration_id=registration_id)
         verdict = _decide_for(checkpoint, registration)
+        if verdict == Verdict.OK and not checkpoint.valid_on(scanned_at):
+            verdict = Verdict.WRONG_DAY
         other = None
         if registration is None and registration_id is None:
             other = other_conference_of(checkpoint, code)

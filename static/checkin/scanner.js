@@ -295,7 +295,8 @@
     verdictBox.className = "verdict v-" + v.verdict;
     verdictBox.dataset.verdict = v.verdict;
     var icons = { ok: "✓", already_checked_in: "↺", cancelled: "✕", waiting_list: "⏳",
-      not_signed_up: "⛔", unknown_code: "?", other_conference: "≠", error: "!" };
+      not_signed_up: "⛔", unknown_code: "?", other_conference: "≠", wrong_day: "✕",
+      error: "!" };
     $("verdict-icon").textContent = icons[v.verdict] || "!";
     $("verdict-title").textContent = v.title || S["verdict_" + v.verdict] || S.error;
     $("verdict-name").textContent = v.person ? v.person.name : "";
