@@ -548,6 +548,16 @@
     codeInput.value = "";
     handleCode(value, false);
   });
+  // The code field shows no on-screen keyboard (a USB scanner or the camera fills it, and a
+  // keyboard popping up over the camera would get in the way); "Type code" switches it on.
+  var typeCode = $("type-code");
+  typeCode.addEventListener("click", function () {
+    var typing = typeCode.getAttribute("aria-pressed") !== "true";
+    codeInput.setAttribute("inputmode", typing ? typeCode.dataset.inputmode : "none");
+    typeCode.setAttribute("aria-pressed", typing ? "true" : "false");
+    codeInput.blur();
+    codeInput.focus();
+  });
   $("search-form").addEventListener("submit", function (event) { event.preventDefault(); search(); });
   searchInput.addEventListener("input", function () {
     clearTimeout(searchTimer);
