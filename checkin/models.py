@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -146,6 +146,18 @@ class Checkpoint(models.Model):
     def __str__(self):
         return self.label()
 
+    def valid_on(self, moment) -> bool:
+        """Whether a scan at `moment` falls on this door's day, in the conference's local date
+        (Europe/Stockholm, whatever zone the phone or the page is in). Session doors have no day."""
+        day = self.day_to_check()
+        if day is None:
+            return True
+        return timezone.localdate(moment, timezone.get_default_timezone()) == day
+
+    def day_to_check(self):
+        """The one day this door lets people in (the entrance's day), or None (session doors)."""
+        return self.day if self.kind == self.Kind.ENTRANCE else None
+
     def label(self):
         if self.kind == self.Kind.ENTRANCE:
             return _("Entrance, %(day)s") % {"day": formats.date_format(self.day, "j F")}
@@ -217,6 +229,7 @@ class Verdict(models.TextChoices):
     NOT_SIGNED_UP = "not_signed_up", _("Not signed up for this session")
     UNKNOWN_CODE = "unknown_code", _("Unknown code")
     OTHER_CONFERENCE = "other_conference", _("Badge of another conference")
+    WRONG_DAY = "wrong_day", _("Wrong day")
 
 
 class Scan(models.Model):

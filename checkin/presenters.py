@@ -16,10 +16,19 @@ def verdict_title(verdict: str) -> str:
         Verdict.NOT_SIGNED_UP: _("Not signed up for this session"),
         Verdict.UNKNOWN_CODE: _("Not a valid badge"),
         Verdict.OTHER_CONFERENCE: _("The badge is for another conference"),
+        Verdict.WRONG_DAY: _("Wrong day"),
     }.get(verdict, verdict)
 
 
-def verdict_detail(verdict: str, *, entry=None) -> str:
+def wrong_day_detail(checkpoint) -> str:
+    return _("Wrong day: this door is for %(day)s.") % {
+        "day": formats.date_format(checkpoint.day, "j F")
+    }
+
+
+def verdict_detail(verdict: str, *, entry=None, checkpoint=None) -> str:
+    if verdict == Verdict.WRONG_DAY and checkpoint is not None and checkpoint.day is not None:
+        return wrong_day_detail(checkpoint)
     if verdict == Verdict.ALREADY_CHECKED_IN and entry is not None:
         return _("Checked in at %(time)s, %(checkpoint)s.") % {
             "time": formats.time_format(timezone.localtime(entry.at), "H.i"),
@@ -50,7 +59,9 @@ def scan_payload(result) -> dict:
         "scan_id": str(result.scan.scan_id),
         "verdict": result.scan.verdict,
         "title": title,
-        "detail": verdict_detail(result.scan.verdict, entry=entry),
+        "detail": verdict_detail(
+            result.scan.verdict, entry=entry, checkpoint=result.scan.checkpoint
+        ),
         "is_duplicate": result.scan.is_duplicate,
         "scanned_at": result.scan.scanned_at.isoformat(),
         "person": {

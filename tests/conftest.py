@@ -27,3 +27,14 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _doors_open_every_day(request, monkeypatch):
+    """The factories' conferences are in 2027, but most tests scan now: they test who may pass,
+    not on which day. A test about the door's day marks itself `door_day` to keep the check."""
+    if request.node.get_closest_marker("door_day"):
+        return
+    from checkin.models import Checkpoint
+
+    monkeypatch.setattr(Checkpoint, "day_to_check", lambda self: None)

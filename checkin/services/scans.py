@@ -121,7 +121,12 @@ def _existing(checkpoint, scan_id):
         if scan.registration_id
         else None
     )
-    return ScanResult(scan=scan, registration=scan.registration, entry=entry)
+    other = None
+    if scan.verdict == Verdict.OTHER_CONFERENCE:
+        other = other_conference_of(checkpoint, scan.code)
+    return ScanResult(
+        scan=scan, registration=scan.registration, entry=entry, other_conference=other
+    )
 
 
 def _parse_scan_id(scan_id):
@@ -185,6 +190,8 @@ def scan_submit(
             status=status,
         )
         verdict = decide(checkpoint, registration, signup_status)
+        if verdict == Verdict.OK and not checkpoint.valid_on(scanned_at):
+            verdict = Verdict.WRONG_DAY
         if entry_id is not None:
             entry = _entry_stub(checkpoint, registration, entry_id, at, entry_scan, device)
             if verdict == Verdict.OK:
@@ -253,9 +260,34 @@ def _sync_one(*, checkpoint, item, device_id, actor, now):
     device_verdict = item.get("verdict") or ""
     if device_verdict not in Verdict.values:
         device_verdict = ""
+    try:
+        return _sync_insert(
+            checkpoint=checkpoint,
+            scan_id=scan_id,
+            code=code,
+            registration_id=registration_id,
+            scanned_at=scanned_at,
+            device_verdict=device_verdict,
+            device_id=(item.get("device_id") or device_id or "")[:64],
+            actor=actor,
+        )
+    except IntegrityError:
+        # The same scan id was stored a moment ago (the same batch from another tab, or the
+        # phone's retry): nothing of this attempt was kept; answer as the first one did.
+        known = _existing(checkpoint, scan_id)
+        if known is None:
+            raise
+        return known
+
+
+def _sync_insert(
+    *, checkpoint, scan_id, code, registration_id, scanned_at, device_verdict, device_id, actor
+):
     with transaction.atomic():
         registration = _registration_for(checkpoint, code=code, registration_id=registration_id)
         verdict = _decide_for(checkpoint, registration)
+        if verdict == Verdict.OK and not checkpoint.valid_on(scanned_at):
+            verdict = Verdict.WRONG_DAY
         other = None
         if registration is None and registration_id is None:
             other = other_conference_of(checkpoint, code)
@@ -266,7 +298,7 @@ def _sync_one(*, checkpoint, item, device_id, actor, now):
             registration=registration,
             code=code,
             scan_id=scan_id,
-            device_id=(item.get("device_id") or device_id or "")[:64],
+            device_id=device_id,
             scanned_at=scanned_at,
             verdict=verdict,
             device_verdict=device_verdict,

@@ -295,7 +295,8 @@
     verdictBox.className = "verdict v-" + v.verdict;
     verdictBox.dataset.verdict = v.verdict;
     var icons = { ok: "✓", already_checked_in: "↺", cancelled: "✕", waiting_list: "⏳",
-      not_signed_up: "⛔", unknown_code: "?", other_conference: "≠", error: "!" };
+      not_signed_up: "⛔", unknown_code: "?", other_conference: "≠", wrong_day: "✕",
+      error: "!" };
     $("verdict-icon").textContent = icons[v.verdict] || "!";
     $("verdict-title").textContent = v.title || S["verdict_" + v.verdict] || S.error;
     $("verdict-name").textContent = v.person ? v.person.name : "";
@@ -546,6 +547,16 @@
     var value = codeInput.value;
     codeInput.value = "";
     handleCode(value, false);
+  });
+  // The code field shows no on-screen keyboard (a USB scanner or the camera fills it, and a
+  // keyboard popping up over the camera would get in the way); "Type code" switches it on.
+  var typeCode = $("type-code");
+  typeCode.addEventListener("click", function () {
+    var typing = typeCode.getAttribute("aria-pressed") !== "true";
+    codeInput.setAttribute("inputmode", typing ? typeCode.dataset.inputmode : "none");
+    typeCode.setAttribute("aria-pressed", typing ? "true" : "false");
+    codeInput.blur();
+    codeInput.focus();
   });
   $("search-form").addEventListener("submit", function (event) { event.preventDefault(); search(); });
   searchInput.addEventListener("input", function () {

@@ -363,3 +363,24 @@ def test_three_phones_offline_same_badge_sync_one_entry(page_as, door):
     ]
     assert len({s.device_id for s in scans}) == 3
     assert Entry.objects.get(registration=door["karin"]).scan == scans[0]
+
+
+def test_type_code_shows_a_keyboard_and_a_typed_short_code_checks_in(page_as, door):
+    volunteer = door["entrance"].conference.door_assignments.get().user
+    page = page_as(volunteer, PHONE, locale="sv-SE")
+    page.goto(door["scanner"])
+    page.locator("body[data-ready='1']").wait_for(state="attached", timeout=20000)
+    before = page.get_attribute("#code", "inputmode")
+
+    page.get_by_role("button", name="Skriv kod").click()
+    after = page.get_attribute("#code", "inputmode")
+    pressed = page.get_attribute("#type-code", "aria-pressed")
+    focused = page.evaluate("() => document.activeElement.id")
+    karin_short = door["karin"].badge_codes.get(revoked_at__isnull=True).short_code
+    page.keyboard.type(karin_short.lower())
+    page.keyboard.press("Enter")
+    page.locator("#verdict[data-verdict=ok]").wait_for(state="visible", timeout=10000)
+
+    assert (before, after, pressed, focused) == ("none", "text", "true", "code")
+    assert "Karin Ödegaard" in page.locator("#verdict").inner_text()
+    assert Entry.objects.filter(registration=door["karin"]).count() == 1

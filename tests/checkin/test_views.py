@@ -112,3 +112,22 @@ def test_live_counts_door_staff_404(client, door_user, conference):
     response = client.get(f"/organiser/{conference.slug}/checkin/")
 
     assert response.status_code == 404
+
+
+def test_scanner_code_field_can_show_a_keyboard_for_typed_codes(client, door_user, entrance):
+    import re
+
+    client.force_login(door_user)
+
+    text = client.get(f"/door/{entrance.pk}/scan/").content.decode()
+
+    field = re.search(r'<input id="code"[^>]*>', text).group(0)
+    # No keyboard over the camera by default; "Skriv kod" switches the field to a text keyboard
+    # with capitals, as the short codes are written.
+    assert 'inputmode="none"' in field
+    assert 'autocapitalize="characters"' in field
+    toggle = re.search(r'<button type="button" id="type-code"[^>]*>([^<]*)</button>', text)
+    assert toggle.group(1) == "Skriv kod"
+    assert 'aria-controls="code"' in toggle.group(0)
+    assert 'data-inputmode="text"' in toggle.group(0)
+    assert 'aria-pressed="false"' in toggle.group(0)
