@@ -53,6 +53,7 @@ from .questions import (
     question_move,
     question_update,
     questions_of,
+    questions_required_exist,
     registration_create_answered,
     registration_update_answered,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "question_move",
     "question_update",
     "questions_of",
+    "questions_required_exist",
     "registration_create_answered",
     "registration_update_answered",
     "registration_arguments",
