@@ -230,7 +230,8 @@ class RegistrationCreate(APIView):
         responses={
             202: OpenApiResponse(ERROR, description="Always the same: check your e-mail."),
             400: OpenApiResponse(ERROR, description="invalid_input, invalid_session, "
-                                 "invalid_meal, sessions_overlap, invalid_answer"),
+                                 "invalid_meal, sessions_overlap, invalid_answer, "
+                                 "answer_required"),
             409: OpenApiResponse(ERROR, description="registration_closed, registration_not_open, "
                                  "conference_full, session_full (with join_waiting_list=false)"),
         },
@@ -244,7 +245,13 @@ class RegistrationCreate(APIView):
                 services.registration_create_answered(
                     conference_slug=slug, answers=_answer_keys(data["answers"]), **arguments
                 )
-            else:  # the hot path of a rush: no answers, no look-up of questions
+            else:  # the hot path of a rush: one look-up of required questions, no answers
+                if services.questions_required_exist(conference_slug=slug):
+                    raise RegistrationError(
+                        "answer_required",
+                        _("This conference has questions that must be answered."),
+                        "answers",
+                    )
                 services.registration_create(conference_slug=slug, **arguments)
         except RegistrationError as error:
             raise _api_error(error) from None

@@ -55,6 +55,7 @@ from .questions import (
     question_move,
     question_update,
     questions_of,
+    questions_required_exist,
     registration_create_answered,
     registration_update_answered,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "question_move",
     "question_update",
     "questions_of",
+    "questions_required_exist",
     "registration_create_answered",
     "registration_update_answered",
     "registration_arguments",

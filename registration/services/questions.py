@@ -186,6 +186,11 @@ def question_add_municipalities(*, conference: Conference, required: bool = Fals
     )
 
 
+def questions_required_exist(*, conference_slug: str) -> bool:
+    """Whether the conference asks a question that must be answered (one query)."""
+    return Question.objects.filter(conference__slug=conference_slug, required=True).exists()
+
+
 def questions_of(conference: Conference) -> list[Question]:
     return list(Question.objects.filter(conference=conference))
 

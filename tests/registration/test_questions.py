@@ -329,3 +329,33 @@ def test_api_registration_refuses_bad_answers_nothing_saved(client, conference, 
 
     assert (response.status_code, response.json()["code"]) == (400, "invalid_answer")
     assert Registration.objects.count() == 0
+
+
+def test_api_registration_without_answers_refuses_a_required_question_nothing_saved(
+    client, conference, questions
+):
+    response = client.post(
+        f"/api/conferences/{conference.slug}/registrations/",
+        _api_body(),
+        content_type="application/json",
+    )
+
+    assert (response.status_code, response.json()["code"]) == (400, "answer_required")
+    assert list(response.json()["errors"]) == ["answers"]
+    assert Registration.objects.count() == 0
+
+
+def test_api_registration_without_answers_is_taken_when_nothing_is_required(
+    client, conference, questions
+):
+    questions["single"].required = False
+    questions["single"].save(update_fields=["required"])
+
+    response = client.post(
+        f"/api/conferences/{conference.slug}/registrations/",
+        _api_body(),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 202
+    assert Registration.objects.count() == 1
