@@ -13,11 +13,11 @@ from .. import emails, seats
 from ..errors import RegistrationError
 from ..models import HOLDING, AuditEntry, EmailLog, Registration, Signup
 from .checks import (
-    _check_window,
-    _resolve_meals,
-    _resolve_sessions,
+    check_window,
     clean_details,
     clean_email,
+    resolve_meals,
+    resolve_sessions,
 )
 from .waiting import (
     _actor_label,
@@ -38,7 +38,7 @@ def _details_apply(registration: Registration, cleaned: dict, meal_ids) -> list[
     if changed:
         registration.save(update_fields=[*changed, "updated_at"])
     if meal_ids is not None:
-        meals = _resolve_meals(registration.conference, meal_ids)
+        meals = resolve_meals(registration.conference, meal_ids)
         if {m.pk for m in meals} != set(registration.meals.values_list("pk", flat=True)):
             registration.meals.set(meals)
             changed.append("meals")
@@ -125,8 +125,8 @@ def signups_change(
                 "registration_cancelled", _("This registration has been cancelled.")
             )
         if not by_organiser:
-            _check_window(conference, now)
-        sessions = _resolve_sessions(conference, session_ids)
+            check_window(conference, now)
+        sessions = resolve_sessions(conference, session_ids)
         wanted = {s.pk: s for s in sessions}
         current = {
             s.session_id: s

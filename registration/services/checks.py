@@ -74,7 +74,7 @@ def registration_window_state(conference: Conference, now: datetime | None = Non
     return "open"
 
 
-def _check_window(conference: Conference, now: datetime) -> None:
+def check_window(conference: Conference, now: datetime) -> None:
     state = registration_window_state(conference, now)
     if state == "not_open":
         raise RegistrationError(
@@ -93,20 +93,22 @@ def _check_window(conference: Conference, now: datetime) -> None:
 # Input ----------------------------------------------------------------------------------------
 
 
-def _invalid(message, field):
+def invalid_input(message, field):
     return RegistrationError("invalid_input", message, field)
 
 
 def _clean_text(value, field, *, required=False):
     value = (value or "").strip() if isinstance(value, str) or value is None else None
     if value is None:
-        raise _invalid(_("Enter text."), field)
+        raise invalid_input(_("Enter text."), field)
     if required and not value:
-        raise _invalid(_("This field is required."), field)
+        raise invalid_input(_("This field is required."), field)
     if len(value) > LIMITS[field]:
-        raise _invalid(_("Use at most %(limit)d characters.") % {"limit": LIMITS[field]}, field)
+        raise invalid_input(
+            _("Use at most %(limit)d characters.") % {"limit": LIMITS[field]}, field
+        )
     if _UNSAFE_TEXT.search(value):
-        raise _invalid(_("Please leave out the characters < and >."), field)
+        raise invalid_input(_("Please leave out the characters < and >."), field)
     return value
 
 
@@ -120,17 +122,17 @@ def clean_details(fields: dict, *, partial: bool = False) -> dict:
             cleaned[field] = _clean_text(fields.get(field), field)
     if not partial or "sector" in fields:
         if fields.get("sector") not in Sector.values:
-            raise _invalid(_("Choose a sector."), "sector")
+            raise invalid_input(_("Choose a sector."), "sector")
         cleaned["sector"] = fields["sector"]
     if not partial or "diets" in fields:
         diets = fields.get("diets") or []
         if not isinstance(diets, list | tuple) or any(d not in Diet.values for d in diets):
-            raise _invalid(_("Choose dietary needs from the list."), "diets")
+            raise invalid_input(_("Choose dietary needs from the list."), "diets")
         cleaned["diets"] = sorted(set(diets))
     if not partial or "language" in fields:
         language = fields.get("language") or "sv"
         if language not in LANGUAGES:
-            raise _invalid(_("Choose Swedish or English."), "language")
+            raise invalid_input(_("Choose Swedish or English."), "language")
         cleaned["language"] = language
     if not partial or "public_listing" in fields:
         cleaned["public_listing"] = bool(fields.get("public_listing"))
@@ -140,13 +142,13 @@ def clean_details(fields: dict, *, partial: bool = False) -> dict:
 def clean_email(email) -> str:
     email = (email or "").strip() if isinstance(email, str) or email is None else ""
     if not email:
-        raise _invalid(_("Enter your e-mail address."), "email")
+        raise invalid_input(_("Enter your e-mail address."), "email")
     try:
         validate_email(email)
     except ValidationError:
-        raise _invalid(_("Enter a valid e-mail address."), "email") from None
+        raise invalid_input(_("Enter a valid e-mail address."), "email") from None
     if len(email) > 254:
-        raise _invalid(_("Enter a valid e-mail address."), "email")
+        raise invalid_input(_("Enter a valid e-mail address."), "email")
     return email
 
 
@@ -161,7 +163,7 @@ def _ids(values, field):
         ) from None
 
 
-def _resolve_sessions(conference: Conference, session_ids) -> list[Session]:
+def resolve_sessions(conference: Conference, session_ids) -> list[Session]:
     ids = _ids(session_ids, "sessions")
     if not ids:
         return []
@@ -193,7 +195,7 @@ def _resolve_sessions(conference: Conference, session_ids) -> list[Session]:
     return sessions
 
 
-def _resolve_meals(conference: Conference, meal_ids) -> list[Session]:
+def resolve_meals(conference: Conference, meal_ids) -> list[Session]:
     ids = _ids(meal_ids, "meals")
     if not ids:
         return []

@@ -12,7 +12,7 @@ from conference.selectors import privacy_version_current
 from .. import emails
 from ..errors import RegistrationError
 from ..models import EmailLog, Registration, Signup
-from .checks import _check_window, _invalid, clean_details, clean_email
+from .checks import check_window, clean_details, clean_email, invalid_input
 from .registering import registration_create
 from .waiting import _lock_conference, audit
 
@@ -42,14 +42,14 @@ def group_register(
     now = now or timezone.now()
     members = [booker, *colleagues]
     if not colleagues:
-        raise _invalid(_("Add at least one colleague."), "colleagues")
+        raise invalid_input(_("Add at least one colleague."), "colleagues")
     if len(members) > GROUP_MAX:
-        raise _invalid(
+        raise invalid_input(
             _("A group can have at most %(count)d people.") % {"count": GROUP_MAX}, "colleagues"
         )
     emails_seen = [clean_email(member.get("email", "")) for member in members]
     if len(set(emails_seen)) != len(emails_seen):
-        raise _invalid(_("Each colleague needs her own e-mail address."), "colleagues")
+        raise invalid_input(_("Each colleague needs her own e-mail address."), "colleagues")
     registrations = []
     with transaction.atomic():
         for index, member in enumerate(members):
@@ -131,7 +131,7 @@ def registration_substitute(
                 "not_confirmed", _("Only a confirmed seat can be handed to a colleague.")
             )
         if not on_the_day:
-            _check_window(conference, now)
+            check_window(conference, now)
         if Registration.objects.filter(conference=conference, email__iexact=email).exists():
             raise RegistrationError(
                 "already_registered", _("This e-mail address is already registered."), "email"

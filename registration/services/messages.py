@@ -11,7 +11,7 @@ from .. import emails
 from ..errors import RegistrationError
 from ..models import AuditEntry, EmailLog, MessageSend
 from ..selectors import message_recipients
-from .checks import _invalid
+from .checks import invalid_input
 from .waiting import _actor_label
 
 # Organiser messages ---------------------------------------------------------------------------
@@ -35,9 +35,9 @@ def organiser_message_send(
     nothing and returns the first send, also when both calls race."""
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject or len(subject) > 200:
-        raise _invalid(_("Write a subject of at most 200 characters."), "subject")
+        raise invalid_input(_("Write a subject of at most 200 characters."), "subject")
     if not body or len(body) > 10000:
-        raise _invalid(_("Write a message of at most 10,000 characters."), "body")
+        raise invalid_input(_("Write a message of at most 10,000 characters."), "body")
     if session is not None and session.conference_id != conference.pk:
         raise RegistrationError("invalid_session", _("Choose a session of this conference."))
     key = (key or "").strip()

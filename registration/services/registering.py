@@ -16,13 +16,13 @@ from ..models import EmailLog, Registration, Signup
 from .checks import (
     DETAIL_FIELDS,
     DOUBLE_SUBMIT_WINDOW,
-    _check_window,
     _ids,
-    _invalid,
-    _resolve_meals,
-    _resolve_sessions,
+    check_window,
     clean_details,
     clean_email,
+    invalid_input,
+    resolve_meals,
+    resolve_sessions,
 )
 from .waiting import audit
 
@@ -79,7 +79,7 @@ def registration_create(
     email = clean_email(email)
     details = clean_details(details)
     if not consent:
-        raise _invalid(_("Please accept the privacy notice to register."), "consent")
+        raise invalid_input(_("Please accept the privacy notice to register."), "consent")
     # The version the person was shown (the form carries it); API clients accept the current one.
     privacy_version = privacy_version or privacy_version_current()
     if waitlist_ok and not by_organiser and register_sql.available():
@@ -98,9 +98,9 @@ def registration_create(
     if conference is None:
         conference = conference_get_published(slug=conference_slug)
     if not by_organiser:
-        _check_window(conference, now)
-    sessions = _resolve_sessions(conference, session_ids)
-    meals = _resolve_meals(conference, meal_ids)
+        check_window(conference, now)
+    sessions = resolve_sessions(conference, session_ids)
+    meals = resolve_meals(conference, meal_ids)
     # Insert first and let the unique address constraint find a known address: that saves
     # the lookup on every new registration, and a concurrent double submission lands here too.
     existing = None

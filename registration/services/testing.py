@@ -12,7 +12,7 @@ from conference.services import conference_preview_tested
 from .. import emails
 from ..errors import RegistrationError
 from ..models import Registration, Signup
-from .checks import _invalid, _resolve_meals, _resolve_sessions, clean_details, clean_email
+from .checks import clean_details, clean_email, invalid_input, resolve_meals, resolve_sessions
 
 
 def registration_test_send(
@@ -49,9 +49,9 @@ def registration_test_send(
     email = clean_email(email)
     details = clean_details(details)
     if not consent:
-        raise _invalid(_("Please accept the privacy notice to register."), "consent")
-    sessions = _resolve_sessions(conference, session_ids)
-    meals = _resolve_meals(conference, meal_ids)
+        raise invalid_input(_("Please accept the privacy notice to register."), "consent")
+    sessions = resolve_sessions(conference, session_ids)
+    meals = resolve_meals(conference, meal_ids)
     registration = Registration(
         conference=conference,
         email=email,
